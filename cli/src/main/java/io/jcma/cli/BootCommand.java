@@ -1,0 +1,70 @@
+package io.jcma.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.jcma.cma.Cma;
+import io.jcma.cma.boot.Machine;
+import io.jcma.cma.mm.Mm;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ./jcma boot}: boots a machine and prints the kernel log and the CMA areas. */
+@Command(name = "boot", mixinStandardHelpOptions = true,
+        description = "Boot a simulated machine (memblock, reservations, CMA areas, activation) and print the log and areas.")
+final class BootCommand implements Callable<Integer> {
+    @Mixin
+    PlatformOptions platform;
+
+    @Option(names = "--json", description = "Print one JSON object {areas, log, errors}.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Machine m = Machine.boot(platform.platform())) {
+            print(m, json, System.out);
+        }
+        return 0;
+    }
+
+    static void print(Machine m, boolean json, PrintStream out) throws Exception {
+        if (json) {
+            Map<String, Object> root = new LinkedHashMap<>();
+            List<Map<String, Object>> areas = new ArrayList<>();
+            for (Cma c : m.cma().areas()) {
+                Map<String, Object> a = new LinkedHashMap<>();
+                a.put("name", c.name());
+                a.put("base_pfn", c.basePfn());
+                a.put("count", c.count());
+                a.put("order_per_bit", c.orderPerBit());
+                a.put("node", c.nid());
+                a.put("base", Mm.pa(c.base()));
+                a.put("size", c.size());
+                a.put("active", c.active());
+                areas.add(a);
+            }
+            root.put("areas", areas);
+            root.put("log", m.log().lines());
+            root.put("errors", m.errors());
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
+            return;
+        }
+        m.log().entries().forEach(e -> out.println(e.dmesg()));
+        out.println();
+        out.printf("%-24s %12s %10s %5s %5s %s%n", "CMA area", "base", "MiB", "opb", "node", "state");
+        for (Cma c : m.cma().areas()) {
+            out.printf("%-24s %12s %10d %5d %5d %s%n", c.name(), String.format("%#x", c.base()),
+                    c.size() / Mm.SZ_1M, c.orderPerBit(), c.nid(), c.active() ? "active" : "inactive");
+        }
+        if (m.cma().areas().isEmpty()) {
+            out.println("(no CMA areas: on x86_64 give cma=SIZE on --cmdline)");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.jcma.cma;
+
+import jdk.jfr.Category;
+import jdk.jfr.Description;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+
+/** JFR events mirroring the kernel's trace/events/cma.h tracepoints. */
+final class CmaEvents {
+    private CmaEvents() {
+    }
+
+    @Name("jcma.CmaAllocStart")
+    @Label("cma_alloc_start")
+    @Category({"jcma", "CMA"})
+    @Description("A cma_alloc() call begins")
+    static final class AllocStart extends Event {
+        @Label("Area")
+        String name;
+        @Label("Pages")
+        long count;
+        @Label("Align order")
+        int align;
+    }
+
+    @Name("jcma.CmaAllocFinish")
+    @Label("cma_alloc_finish")
+    @Category({"jcma", "CMA"})
+    @Description("A cma_alloc() call ends; duration is the call's wall time")
+    static final class AllocFinish extends Event {
+        @Label("Area")
+        String name;
+        @Label("PFN")
+        long pfn;
+        @Label("Pages")
+        long count;
+        @Label("Align order")
+        int align;
+        @Label("Errno")
+        @Description("0, or the negative errno of the last alloc_contig_range() / search")
+        int errorCode;
+        @Label("Busy retries")
+        long retries;
+        @Label("Pages migrated")
+        long pagesMigrated;
+        @Label("Bytes copied")
+        long bytesCopied;
+        @Label("Owner")
+        String owner;
+    }
+
+    @Name("jcma.CmaAllocBusyRetry")
+    @Label("cma_alloc_busy_retry")
+    @Category({"jcma", "CMA"})
+    @Description("alloc_contig_range() found the range busy; cma_alloc() tries further on")
+    static final class AllocBusyRetry extends Event {
+        @Label("Area")
+        String name;
+        @Label("PFN")
+        long pfn;
+        @Label("Pages")
+        long count;
+        @Label("Align order")
+        int align;
+    }
+
+    @Name("jcma.CmaRelease")
+    @Label("cma_release")
+    @Category({"jcma", "CMA"})
+    @Description("Pages given back to a CMA area")
+    static final class Release extends Event {
+        @Label("Area")
+        String name;
+        @Label("PFN")
+        long pfn;
+        @Label("Pages")
+        long count;
+    }
+}

@@ -1,0 +1,98 @@
+package io.jcma.cma;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The simulated machine's kernel ring buffer: what {@code dmesg} shows. Messages carry the
+ * kernel's text exactly (prefix included, e.g. "cma: Reserved 64 MiB at 0x... on node -1").
+ * Thread-safe.
+ */
+public final class KernelLog {
+    /** printk levels, KERN_ERR (3) to KERN_DEBUG (7). */
+    public enum Level {
+        ERR(3), WARNING(4), NOTICE(5), INFO(6), DEBUG(7);
+
+        private final int number;
+
+        Level(int number) {
+            this.number = number;
+        }
+
+        public int number() {
+            return number;
+        }
+    }
+
+    /** One message, stamped with nanoseconds since the machine was created. */
+    public record Entry(long nanos, Level level, String text) {
+        /** As dmesg prints it: "[    0.001234] text". */
+        public String dmesg() {
+            long micros = nanos / 1000;
+            return String.format("[%5d.%06d] %s", micros / 1_000_000, micros % 1_000_000, text);
+        }
+    }
+
+    private final long t0 = System.nanoTime();
+    private final List<Entry> entries = new ArrayList<>();
+    private final List<Consumer<Entry>> listeners = new ArrayList<>();
+    private boolean debug;
+
+    private KernelLog() {
+    }
+
+    public static KernelLog create() {
+        return new KernelLog();
+    }
+
+    /** Whether pr_debug messages are kept (CONFIG_CMA_DEBUG / dyndbg). */
+    public synchronized void setDebug(boolean debug) {
+        this.debug = debug;
+    }
+
+    public synchronized void addListener(Consumer<Entry> l) {
+        listeners.add(l);
+    }
+
+    public void err(String text) {
+        log(Level.ERR, text);
+    }
+
+    public void warn(String text) {
+        log(Level.WARNING, text);
+    }
+
+    public void info(String text) {
+        log(Level.INFO, text);
+    }
+
+    public void debug(String text) {
+        log(Level.DEBUG, text);
+    }
+
+    public synchronized void log(Level level, String text) {
+        if (level == Level.DEBUG && !debug) {
+            return;
+        }
+        Entry e = new Entry(System.nanoTime() - t0, level, text);
+        entries.add(e);
+        for (Consumer<Entry> l : listeners) {
+            l.accept(e);
+        }
+    }
+
+    public synchronized List<Entry> entries() {
+        return List.copyOf(entries);
+    }
+
+    /** The texts of all messages, oldest first. */
+    public synchronized List<String> lines() {
+        return entries.stream().map(Entry::text).toList();
+    }
+
+    /** The texts of messages at KERN_ERR. */
+    public synchronized List<String> errors() {
+        return entries.stream().filter(e -> e.level() == Level.ERR).map(Entry::text).toList();
+    }
+}

@@ -1,0 +1,18 @@
+package io.jcma.cma.boot;
+
+/**
+ * A piece of boot that lives outside the core (device-tree reserved memory, the swiotlb pool,
+ * device models): called at the two points where the kernel would run it.
+ */
+public interface BootHook {
+    /**
+     * Early, with memblock populated and early parameters parsed, before the default CMA area is
+     * reserved (where arm64 scans the DT's reserved-memory and x86 reserves its early regions).
+     */
+    default void reserve(EarlyBoot early) {
+    }
+
+    /** After the page allocator runs and the CMA areas are active (initcalls). */
+    default void late(Machine machine) {
+    }
+}

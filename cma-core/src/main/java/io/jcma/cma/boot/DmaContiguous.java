@@ -1,0 +1,46 @@
+package io.jcma.cma.boot;
+
+import io.jcma.cma.Cma;
+import io.jcma.cma.ErrnoException;
+import io.jcma.cma.mm.Mm;
+
+/** dma_contiguous_reserve() of kernel/dma/contiguous.c: the default ("reserved") area. */
+final class DmaContiguous {
+    private DmaContiguous() {
+    }
+
+    /**
+     * Reserves the default area below {@code limit}: the cma= size, base and limit when given
+     * (fixed when base + size == limit), else CONFIG_CMA_SIZE_MBYTES; nothing when the size is
+     * 0 or a default area already exists (a DT pool). Errors are logged by the CMA code; the
+     * boot goes on, as the kernel's does.
+     */
+    static Cma reserve(EarlyBoot boot, EarlyCma cmdline, long limit) {
+        long selectedSize;
+        long selectedBase = 0;
+        long selectedLimit = limit;
+        boolean fixed = false;
+        boot.log().debug("cma: dma_contiguous_reserve(limit " + String.format("%08x", limit) + ")");
+        if (cmdline.given()) {
+            selectedSize = cmdline.size;
+            selectedBase = cmdline.base;
+            selectedLimit = cmdline.limit != 0 ? cmdline.limit : limit;
+            if (cmdline.base + cmdline.size == cmdline.limit) {
+                fixed = true;
+            }
+        } else {
+            selectedSize = boot.arch().cmaSizeMbytes() * Mm.SZ_1M;
+        }
+        if (selectedSize != 0 && boot.defaultArea() == null) {
+            boot.log().debug("cma: dma_contiguous_reserve: reserving " + (selectedSize / Mm.SZ_1M) + " MiB for global area");
+            try {
+                Cma area = boot.cma().declareContiguous(selectedBase, selectedSize, selectedLimit, 0, 0, fixed, "reserved");
+                boot.setDefaultArea(area);
+                return area;
+            } catch (ErrnoException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,362 @@
+package io.jcma.cma.boot;
+
+import io.jcma.cma.Cma;
+import io.jcma.cma.CmaAreas;
+import io.jcma.cma.KernelLog;
+import io.jcma.cma.fs.CmaFs;
+import io.jcma.cma.fs.KernelFs;
+import io.jcma.cma.mm.Memblock;
+import io.jcma.cma.mm.MemoryBacking;
+import io.jcma.cma.mm.MemoryBackingProvider;
+import io.jcma.cma.mm.MemoryBank;
+import io.jcma.cma.mm.Mm;
+import io.jcma.cma.mm.PageAllocator;
+import io.jcma.cma.mm.Pageblocks;
+import io.jcma.cma.mm.PhysicalMemory;
+import io.jcma.cma.mm.Zone;
+import io.jcma.cma.mm.ZoneLayout;
+import io.jcma.cma.mm.ZoneType;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * A booted simulated machine: its RAM, memblock, zones, page allocator, CMA areas, kernel log
+ * and pseudo files.
+ *
+ * <h2>Boot, in the kernel's order</h2>
+ * <ol>
+ *   <li>RAM ranges go to memblock (memblock_add_node), early reservations are reserved.</li>
+ *   <li>Early parameters are parsed: {@code cma=}, {@code memblock=debug}, {@code cma_debug}.</li>
+ *   <li>Zone ranges are computed and logged ("Zone ranges:", "Early memory node ranges").</li>
+ *   <li>Boot hooks reserve what they own (DT reserved-memory pools, swiotlb).</li>
+ *   <li>dma_contiguous_reserve(): the default area "reserved".</li>
+ *   <li>RAM is mapped through the backing; memblock's free memory goes to the page allocator
+ *       (memblock_free_all).</li>
+ *   <li>core_initcall: cma_init_reserved_areas() activates every area.</li>
+ *   <li>Pseudo files are registered; boot hooks run their late part.</li>
+ * </ol>
+ * Errors the kernel logs and survives (a bad {@code cma=}, an area that does not fit) are logged
+ * and the boot goes on; {@link #errors()} lists them.
+ */
+public final class Machine implements AutoCloseable {
+    private final Platform platform;
+    private final Cmdline cmdline;
+    private final KernelLog log;
+    private final Memblock memblock;
+    private final CmaAreas cma;
+    private final ZoneLayout zoneLayout;
+    private final List<Zone> zones;
+    private final PhysicalMemory memory;
+    private final Pageblocks pageblocks;
+    private final PageAllocator pageAllocator;
+    private final KernelFs fs;
+    private final Cma defaultArea;
+
+    private Machine(Platform platform, Cmdline cmdline, KernelLog log, Memblock memblock, CmaAreas cma,
+                    ZoneLayout zoneLayout, List<Zone> zones, PhysicalMemory memory, Pageblocks pageblocks,
+                    PageAllocator pageAllocator, KernelFs fs, Cma defaultArea) {
+        this.platform = platform;
+        this.cmdline = cmdline;
+        this.log = log;
+        this.memblock = memblock;
+        this.cma = cma;
+        this.zoneLayout = zoneLayout;
+        this.zones = zones;
+        this.memory = memory;
+        this.pageblocks = pageblocks;
+        this.pageAllocator = pageAllocator;
+        this.fs = fs;
+        this.defaultArea = defaultArea;
+    }
+
+    /** Chooses the page allocator a machine runs; the default is {@link PageAllocator#simple}. */
+    @FunctionalInterface
+    public interface PageAllocatorFactory {
+        PageAllocator create(PhysicalMemory memory, List<Zone> zones, Pageblocks pageblocks);
+    }
+
+    private static volatile PageAllocatorFactory defaultAllocator = PageAllocator::simple;
+
+    /** Sets the page allocator used by later boots (the buddy allocator installs itself here). */
+    public static void setDefaultPageAllocator(PageAllocatorFactory f) {
+        defaultAllocator = f;
+    }
+
+    public static Machine boot(Platform platform) {
+        return boot(platform, List.of());
+    }
+
+    /**
+     * Boots {@code platform}.
+     *
+     * @throws IllegalArgumentException if the platform has no RAM or its ranges overlap
+     * @throws io.jcma.cma.ErrnoException ENOMEM if the backing cannot map the RAM
+     */
+    public static Machine boot(Platform platform, List<BootHook> hooks) {
+        KernelLog log = KernelLog.create();
+        Cmdline cmdline = Cmdline.parse(platform.cmdline());
+        MemoryBacking backing = openBacking(platform.backing());
+        try {
+            return boot(platform, hooks, log, cmdline, backing);
+        } catch (RuntimeException e) {
+            backing.close();
+            throw e;
+        }
+    }
+
+    private static Machine boot(Platform platform, List<BootHook> hooks, KernelLog log, Cmdline cmdline,
+                                MemoryBacking backing) {
+        if (cmdline.has("cma_debug") || cmdline.all("dyndbg").size() > 0) {
+            log.setDebug(true);
+        }
+        log.info("Linux version 6.12.0-jcma (jcma simulated " + platform.arch().kernelName() + ")");
+        log.info("Kernel command line: " + cmdline.text());
+
+        List<MemoryBank> banks = banks(platform, backing);
+        Memblock memblock = Memblock.create();
+        for (MemoryBank b : banks) {
+            memblock.add(b.start(), b.end() - b.start(), b.nid());
+        }
+        for (MemRange r : platform.reservations()) {
+            memblock.reserve(r.start(), r.size());
+        }
+
+        EarlyCma earlyCma = new EarlyCma();
+        for (Cmdline.Param p : cmdline.params()) {
+            if (p.name().equals("cma")) {
+                earlyCma.parse(p.value(), log);
+            }
+        }
+
+        ZoneLayout layout = platform.arch().zoneLayout(memblock, platform.dmaLimit());
+        List<Zone> zones = layout.zones(banks);
+        logZones(log, layout, memblock, banks);
+
+        CmaAreas cma = CmaAreas.create(memblock, log);
+        Cma[] defaultArea = new Cma[1];
+        EarlyBoot early = new EarlyBoot() {
+            @Override
+            public Memblock memblock() {
+                return memblock;
+            }
+
+            @Override
+            public CmaAreas cma() {
+                return cma;
+            }
+
+            @Override
+            public KernelLog log() {
+                return log;
+            }
+
+            @Override
+            public Cmdline cmdline() {
+                return cmdline;
+            }
+
+            @Override
+            public Arch arch() {
+                return platform.arch();
+            }
+
+            @Override
+            public boolean cmaCmdlineGiven() {
+                return earlyCma.given();
+            }
+
+            @Override
+            public Cma defaultArea() {
+                return defaultArea[0];
+            }
+
+            @Override
+            public void setDefaultArea(Cma area) {
+                defaultArea[0] = area;
+            }
+        };
+        for (BootHook h : hooks) {
+            h.reserve(early);
+        }
+        DmaContiguous.reserve(early, earlyCma, platform.arch().dmaContiguousLimit(memblock, platform.dmaLimit()));
+
+        PhysicalMemory memory = PhysicalMemory.of(banks, backing);
+        Pageblocks pageblocks = Pageblocks.create(memory.startPfn(), memory.endPfn());
+        PageAllocator allocator = defaultAllocator.create(memory, zones, pageblocks);
+        allocator.freeMemblockMemory(memblock);
+        cma.initReservedAreas(memory, zones, allocator);
+
+        KernelFs fs = KernelFs.create();
+        CmaFs.register(fs, cma, allocator);
+        Machine m = new Machine(platform, cmdline, log, memblock, cma, layout, zones, memory, pageblocks, allocator,
+                fs, defaultArea[0]);
+        for (BootHook h : hooks) {
+            h.late(m);
+        }
+        return m;
+    }
+
+    private static MemoryBacking openBacking(String spec) {
+        String name = spec.contains(":") ? spec.substring(0, spec.indexOf(':')) : spec;
+        if (name.equals("sparse-file")) {
+            return MemoryBacking.sparseFile();
+        }
+        List<String> known = new ArrayList<>(List.of("sparse-file"));
+        for (MemoryBackingProvider p : ServiceLoader.load(MemoryBackingProvider.class)) {
+            if (p.name().equals(name)) {
+                return p.open(spec);
+            }
+            known.add(p.name());
+        }
+        throw new IllegalArgumentException("backing: " + spec + " (expected one of: " + String.join(", ", known) + ")");
+    }
+
+    /** The RAM banks: the backing's own layout if it dictates one, else the platform's ranges. */
+    private static List<MemoryBank> banks(Platform platform, MemoryBacking backing) {
+        Optional<List<MemoryBank>> fixed = backing.ramLayout();
+        List<MemoryBank> raw = new ArrayList<>();
+        if (fixed.isPresent()) {
+            raw.addAll(fixed.get());
+        } else {
+            for (MemRange r : platform.memory()) {
+                // e820 trims partial pages: RAM starts at the next page and ends at the last whole one.
+                long s = Mm.pfnUp(r.start());
+                long e = Mm.pfnDown(r.end());
+                if (e > s) {
+                    raw.add(new MemoryBank(s, e - s, r.nid()));
+                }
+            }
+        }
+        if (raw.isEmpty()) {
+            throw new IllegalArgumentException("memory: none (expected: at least one RAM range, e.g. --mem 1G)");
+        }
+        raw.sort(Comparator.comparingLong(MemoryBank::startPfn));
+        List<MemoryBank> merged = new ArrayList<>();
+        for (MemoryBank b : raw) {
+            if (!merged.isEmpty()) {
+                MemoryBank last = merged.getLast();
+                if (b.startPfn() < last.endPfn()) {
+                    throw new IllegalArgumentException("memory: ranges overlap: " + Mm.pa(last.start()) + "-"
+                            + Mm.pa(last.end() - 1) + " and " + Mm.pa(b.start()) + "-" + Mm.pa(b.end() - 1));
+                }
+                if (b.startPfn() == last.endPfn() && b.nid() == last.nid()) {
+                    merged.set(merged.size() - 1, new MemoryBank(last.startPfn(), last.pages() + b.pages(), last.nid()));
+                    continue;
+                }
+            }
+            merged.add(b);
+        }
+        return merged;
+    }
+
+    private static void logZones(KernelLog log, ZoneLayout layout, Memblock memblock, List<MemoryBank> banks) {
+        log.info("Zone ranges:");
+        long lowest = memblock.start();
+        long maxEnd = memblock.end();
+        long prevEnd = lowest;
+        for (ZoneType t : new ZoneType[] {ZoneType.DMA, ZoneType.DMA32, ZoneType.NORMAL}) {
+            long end = Math.min(layout.typeEnd(t), maxEnd);
+            long start = prevEnd;
+            end = Math.max(end, start);
+            String name = String.format("  %-8s ", t.kernelName());
+            if (start >= end) {
+                log.info(name + "empty");
+            } else {
+                log.info(name + "[mem " + Mm.pa(start) + "-" + Mm.pa(end - 1) + "]");
+            }
+            prevEnd = end;
+        }
+        log.info("Movable zone start for each node");
+        log.info("Early memory node ranges");
+        for (Memblock.Region r : memblock.memory()) {
+            log.info(String.format("  node %3d: [mem %s-%s]", r.nid(), Mm.pa(r.base()), Mm.pa(r.end() - 1)));
+        }
+        banks.stream().mapToInt(MemoryBank::nid).distinct().sorted().forEach(nid -> {
+            long lo = banks.stream().filter(b -> b.nid() == nid).mapToLong(MemoryBank::start).min().orElse(0);
+            long hi = banks.stream().filter(b -> b.nid() == nid).mapToLong(MemoryBank::end).max().orElse(0);
+            log.info("Initmem setup node " + nid + " [mem " + Mm.pa(lo) + "-" + Mm.pa(hi - 1) + "]");
+        });
+    }
+
+    public Platform platform() {
+        return platform;
+    }
+
+    public Arch arch() {
+        return platform.arch();
+    }
+
+    public Cmdline cmdline() {
+        return cmdline;
+    }
+
+    public KernelLog log() {
+        return log;
+    }
+
+    public Memblock memblock() {
+        return memblock;
+    }
+
+    public CmaAreas cma() {
+        return cma;
+    }
+
+    public ZoneLayout zoneLayout() {
+        return zoneLayout;
+    }
+
+    public List<Zone> zones() {
+        return zones;
+    }
+
+    /** page_zone(): the zone of {@code pfn}, or null in a hole. */
+    public Zone zoneOf(long pfn) {
+        MemoryBank b = memory.bankOf(pfn);
+        if (b == null) {
+            return null;
+        }
+        for (Zone z : zones) {
+            if (z.nid() == b.nid() && z.contains(pfn)) {
+                return z;
+            }
+        }
+        return null;
+    }
+
+    public PhysicalMemory memory() {
+        return memory;
+    }
+
+    public Pageblocks pageblocks() {
+        return pageblocks;
+    }
+
+    public PageAllocator pageAllocator() {
+        return pageAllocator;
+    }
+
+    public KernelFs fs() {
+        return fs;
+    }
+
+    /** dma_contiguous_default_area: the default area ("reserved" or a DT default pool). */
+    public Optional<Cma> defaultArea() {
+        return Optional.ofNullable(defaultArea);
+    }
+
+    /** The messages logged at KERN_ERR during and since boot. */
+    public List<String> errors() {
+        return log.errors();
+    }
+
+    /** Unmaps the RAM. The machine must not be used afterwards. */
+    @Override
+    public void close() {
+        memory.close();
+    }
+}

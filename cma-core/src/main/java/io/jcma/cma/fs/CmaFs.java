@@ -1,0 +1,158 @@
+package io.jcma.cma.fs;
+
+import io.jcma.cma.Cma;
+import io.jcma.cma.CmaAllocation;
+import io.jcma.cma.CmaAreas;
+import io.jcma.cma.Errno;
+import io.jcma.cma.ErrnoException;
+import io.jcma.cma.mm.Mm;
+import io.jcma.cma.mm.PageAllocator;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+
+/**
+ * CMA's files: mm/cma_debug.c's debugfs directory per area, mm/cma_sysfs.c's sysfs directory per
+ * area, and the CMA lines of /proc/meminfo and /proc/vmstat, each formatted as the kernel
+ * formats it.
+ */
+public final class CmaFs {
+    private CmaFs() {
+    }
+
+    public static final String DEBUGFS = "/sys/kernel/debug/cma";
+    public static final String SYSFS = "/sys/kernel/mm/cma";
+
+    /** Registers every area's files and the proc files. */
+    public static void register(KernelFs fs, CmaAreas cma, PageAllocator pages) {
+        fs.mkdir(DEBUGFS);
+        fs.mkdir(SYSFS);
+        for (Cma area : cma.areas()) {
+            registerArea(fs, area);
+        }
+        fs.registerFile("/proc/meminfo", () -> meminfo(cma, pages), null);
+        fs.registerFile("/proc/vmstat", () -> vmstat(cma, pages), null);
+    }
+
+    private static void registerArea(KernelFs fs, Cma area) {
+        String d = DEBUGFS + "/" + area.name();
+        // The pages cma_debug allocated, newest first: "free" gives back from the head.
+        Deque<CmaAllocation> mem = new ArrayDeque<>();
+        fs.registerFile(d + "/alloc", null, v -> allocWrite(area, mem, kstrtoull(v, d + "/alloc")));
+        fs.registerFile(d + "/free", null, v -> freeWrite(area, mem, kstrtoull(v, d + "/free")));
+        fs.registerFile(d + "/base_pfn", () -> area.basePfn() + "\n", null);
+        fs.registerFile(d + "/count", () -> area.count() + "\n", null);
+        fs.registerFile(d + "/order_per_bit", () -> area.orderPerBit() + "\n", null);
+        fs.registerFile(d + "/used", () -> area.used() + "\n", null);
+        fs.registerFile(d + "/maxchunk", () -> area.maxchunk() + "\n", null);
+        fs.registerFile(d + "/bitmap", () -> u32Array(area.bitmapWords()), null);
+
+        String s = SYSFS + "/" + area.name();
+        fs.registerFile(s + "/alloc_pages_success", () -> area.metrics().allocPagesSuccess() + "\n", null);
+        fs.registerFile(s + "/alloc_pages_fail", () -> area.metrics().allocPagesFail() + "\n", null);
+        fs.registerFile(s + "/release_pages_success", () -> area.metrics().releasePagesSuccess() + "\n", null);
+        fs.registerFile(s + "/total_pages", () -> area.count() + "\n", null);
+        fs.registerFile(s + "/available_pages", () -> area.availableCount() + "\n", null);
+    }
+
+    /** cma_alloc_mem(): one cma_alloc of {@code count} pages, align 0, kept on the list. */
+    private static void allocWrite(Cma area, Deque<CmaAllocation> mem, long val) {
+        int count = (int) val; // cma_alloc_mem() takes an int
+        if (count < 0) {
+            throw new ErrnoException(Errno.ENOMEM, "cma_alloc_mem: area=" + area.name() + " count=" + count);
+        }
+        Optional<CmaAllocation> a = area.alloc(count, 0, false, "cma_debug");
+        if (a.isEmpty()) {
+            throw new ErrnoException(Errno.ENOMEM, "cma_alloc_mem: area=" + area.name() + " count=" + count
+                    + ": alloc failed");
+        }
+        synchronized (mem) {
+            mem.push(a.get());
+        }
+    }
+
+    /**
+     * cma_free_mem(): frees {@code count} pages from the newest allocations; splits one only when
+     * order_per_bit is 0, else stops there (as the kernel does, with a debug message).
+     */
+    private static void freeWrite(Cma area, Deque<CmaAllocation> mem, long val) {
+        int count = (int) val;
+        synchronized (mem) {
+            while (count > 0) {
+                CmaAllocation a = mem.poll();
+                if (a == null) {
+                    break;
+                }
+                if (a.count() <= count) {
+                    area.release(a.pfn(), a.count());
+                    count -= (int) a.count();
+                } else if (area.orderPerBit() == 0) {
+                    long rest = a.pfn() + count;
+                    area.release(a.pfn(), count);
+                    mem.push(area.allocations().stream().filter(x -> x.pfn() == rest).findFirst().orElseThrow());
+                    count = 0;
+                } else {
+                    mem.push(a);
+                    break;
+                }
+            }
+        }
+    }
+
+    /** kstrtoull(s, 0): decimal, 0x hex or 0 octal, an optional '+'; anything else is EINVAL. */
+    static long kstrtoull(String v, String path) {
+        String s = v.strip();
+        if (s.startsWith("+")) {
+            s = s.substring(1);
+        }
+        int radix = 10;
+        if (s.length() > 1 && s.charAt(0) == '0' && (s.charAt(1) == 'x' || s.charAt(1) == 'X')) {
+            radix = 16;
+            s = s.substring(2);
+        } else if (s.length() > 1 && s.charAt(0) == '0') {
+            radix = 8;
+            s = s.substring(1);
+        }
+        try {
+            if (s.isEmpty()) {
+                throw new NumberFormatException();
+            }
+            return Long.parseUnsignedLong(s, radix);
+        } catch (NumberFormatException e) {
+            throw new ErrnoException(Errno.EINVAL, path + ": value '" + v + "' (expected: an unsigned number)");
+        }
+    }
+
+    /** debugfs_create_u32_array()'s format: the words in decimal, space-separated. */
+    static String u32Array(int[] words) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < words.length; i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(Integer.toUnsignedString(words[i]));
+        }
+        return sb.append('\n').toString();
+    }
+
+    private static String kb(String label, long pages) {
+        return String.format("%-16s%8d kB%n", label + ":", pages << (Mm.PAGE_SHIFT - 10));
+    }
+
+    static String meminfo(CmaAreas cma, PageAllocator pages) {
+        long free = pages.freePages();
+        return kb("MemTotal", pages.managedPages())
+                + kb("MemFree", free)
+                + kb("MemAvailable", free)
+                + kb("CmaTotal", cma.totalcmaPages())
+                + kb("CmaFree", pages.freeCmaPages());
+    }
+
+    static String vmstat(CmaAreas cma, PageAllocator pages) {
+        return "nr_free_pages " + pages.freePages() + "\n"
+                + "nr_free_cma " + pages.freeCmaPages() + "\n"
+                + "cma_alloc_success " + cma.vmCmaAllocSuccess() + "\n"
+                + "cma_alloc_fail " + cma.vmCmaAllocFail() + "\n";
+    }
+}

@@ -1,0 +1,171 @@
+package io.jcma.cma.internal;
+
+/**
+ * A fixed-size bitmap in {@code long[]} words, with the lib/bitmap.c and lib/find_bit.c
+ * operations CMA uses. Bit {@code i} is {@code words[i >>> 6] & (1L << i)}. Not thread-safe:
+ * callers hold the area's lock, as the kernel holds cma->lock.
+ */
+public final class Bitmap {
+    private final long[] words;
+    private final long nbits;
+
+    public Bitmap(long nbits) {
+        if (nbits < 0 || nbits > (long) Integer.MAX_VALUE * 64) {
+            throw new IllegalArgumentException("nbits: " + nbits + " (expected: 0.." + (long) Integer.MAX_VALUE * 64 + ")");
+        }
+        this.nbits = nbits;
+        this.words = new long[(int) ((nbits + 63) >>> 6)];
+    }
+
+    public long size() {
+        return nbits;
+    }
+
+    public boolean get(long bit) {
+        return (words[(int) (bit >>> 6)] & (1L << bit)) != 0;
+    }
+
+    /** bitmap_set(). */
+    public void set(long start, long count) {
+        apply(start, count, true);
+    }
+
+    /** bitmap_clear(). */
+    public void clear(long start, long count) {
+        apply(start, count, false);
+    }
+
+    private void apply(long start, long count, boolean value) {
+        if (start < 0 || count < 0 || start + count > nbits) {
+            throw new IndexOutOfBoundsException("bits: [" + start + ", " + (start + count) + ") (expected: within 0.." + nbits + ")");
+        }
+        long end = start + count;
+        while (start < end) {
+            int w = (int) (start >>> 6);
+            int lo = (int) (start & 63);
+            int n = (int) Math.min(64 - lo, end - start);
+            long mask = (n == 64 ? -1L : ((1L << n) - 1)) << lo;
+            if (value) {
+                words[w] |= mask;
+            } else {
+                words[w] &= ~mask;
+            }
+            start += n;
+        }
+    }
+
+    /** True if every bit of [start, start + count) is set. */
+    public boolean allSet(long start, long count) {
+        return findNextZeroBit(start + count, start) >= start + count;
+    }
+
+    /** find_next_zero_bit(): the first clear bit at or after {@code start} below {@code size}, else size. */
+    public long findNextZeroBit(long size, long start) {
+        size = Math.min(size, nbits);
+        if (start >= size) {
+            return size;
+        }
+        int w = (int) (start >>> 6);
+        long word = ~words[w] & (-1L << start);
+        while (true) {
+            if (word != 0) {
+                long bit = ((long) w << 6) + Long.numberOfTrailingZeros(word);
+                return Math.min(bit, size);
+            }
+            w++;
+            if ((long) w << 6 >= size) {
+                return size;
+            }
+            word = ~words[w];
+        }
+    }
+
+    /** find_next_bit(): the first set bit at or after {@code start} below {@code size}, else size. */
+    public long findNextBit(long size, long start) {
+        size = Math.min(size, nbits);
+        if (start >= size) {
+            return size;
+        }
+        int w = (int) (start >>> 6);
+        long word = words[w] & (-1L << start);
+        while (true) {
+            if (word != 0) {
+                long bit = ((long) w << 6) + Long.numberOfTrailingZeros(word);
+                return Math.min(bit, size);
+            }
+            w++;
+            if ((long) w << 6 >= size) {
+                return size;
+            }
+            word = words[w];
+        }
+    }
+
+    /**
+     * bitmap_find_next_zero_area_off(): the first index at or after {@code start} where
+     * {@code nr} clear bits begin, with {@code (index + alignOffset) & alignMask == 0}. On
+     * failure returns a value greater than {@code size} (index + nr, as the kernel does).
+     */
+    public long findNextZeroAreaOff(long size, long start, long nr, long alignMask, long alignOffset) {
+        while (true) {
+            long index = findNextZeroBit(size, start);
+            index = ((index + alignOffset + alignMask) & ~alignMask) - alignOffset;
+            long end = index + nr;
+            if (end > size) {
+                return end;
+            }
+            long i = findNextBit(end, index);
+            if (i < end) {
+                start = i + 1;
+                continue;
+            }
+            return index;
+        }
+    }
+
+    /** bitmap_weight() over the first {@code size} bits. */
+    public long weight(long size) {
+        size = Math.min(size, nbits);
+        long full = size >>> 6;
+        long w = 0;
+        for (int i = 0; i < full; i++) {
+            w += Long.bitCount(words[i]);
+        }
+        int rest = (int) (size & 63);
+        if (rest != 0) {
+            w += Long.bitCount(words[(int) full] & ((1L << rest) - 1));
+        }
+        return w;
+    }
+
+    /** The longest run of clear bits below {@code size}. */
+    public long maxZeroRun(long size) {
+        long max = 0;
+        long end = 0;
+        while (true) {
+            long start = findNextZeroBit(size, end);
+            if (start >= size) {
+                return max;
+            }
+            end = findNextBit(size, start);
+            max = Math.max(max, end - start);
+        }
+    }
+
+    /** The bitmap as little-endian 32-bit words, as debugfs's u32 array shows it. */
+    public int[] toU32Words(long size) {
+        int n = (int) ((Math.min(size, nbits) + 31) >>> 5);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            long word = words[i >>> 1];
+            out[i] = (int) ((i & 1) == 0 ? word : word >>> 32);
+        }
+        return out;
+    }
+
+    public Bitmap copy() {
+        Bitmap b = new Bitmap(nbits);
+        System.arraycopy(words, 0, b.words, 0, words.length);
+        return b;
+    }
+}

@@ -1,0 +1,72 @@
+package io.jcma.cma.mm;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the bytes of simulated RAM live. cma-core owns this interface; other modules (the
+ * native shim's real hugepages) implement it and register a {@link MemoryBackingProvider}.
+ *
+ * <p>A backing maps one {@link Region} per RAM bank. The default is {@link #sparseFile()}: a
+ * deleted file in /dev/shm, mapped, so untouched memory costs nothing.
+ */
+public interface MemoryBacking extends AutoCloseable {
+
+    /** A short name for logs and {@code --backing}: "sparse-file", "hugepages:2M", ... */
+    String name();
+
+    /**
+     * Maps {@code bytes} bytes of RAM for the bank that starts at physical address
+     * {@code start} on node {@code nid}. The bytes read as zero.
+     *
+     * @throws IllegalArgumentException if bytes is not a positive multiple of the page size
+     * @throws io.jcma.cma.ErrnoException ENOMEM if the host cannot provide the memory
+     */
+    Region map(long start, long bytes, int nid);
+
+    /**
+     * The RAM layout this backing dictates, if any: a backing of real hugepages has RAM exactly
+     * where its pages are physically. Empty for backings that accept any layout.
+     */
+    default Optional<List<MemoryBank>> ramLayout() {
+        return Optional.empty();
+    }
+
+    /** Releases everything this backing mapped. */
+    @Override
+    void close();
+
+    /** The default backing: sparse files in /dev/shm (or the JVM's temp dir if absent). */
+    static MemoryBacking sparseFile() {
+        return SparseFileBacking.create();
+    }
+
+    /** One bank's memory. */
+    interface Region {
+        MemorySegment segment();
+
+        /**
+         * Whether {@link #discard} gives memory back to the host so that it reads as zero
+         * again (MADV_REMOVE / FALLOC_FL_PUNCH_HOLE); when false, zeroing is done by writing.
+         */
+        default boolean canDiscard() {
+            return false;
+        }
+
+        /**
+         * Discards {@code length} bytes at {@code offset}: afterwards they read as zero and cost
+         * no host memory.
+         *
+         * @throws UnsupportedOperationException if {@link #canDiscard()} is false
+         */
+        default void discard(long offset, long length) {
+            throw new UnsupportedOperationException("backing cannot discard");
+        }
+
+        /** The real physical address of byte {@code offset}, when the backing knows it. */
+        default long physicalAddress(long offset) {
+            return -1;
+        }
+    }
+}

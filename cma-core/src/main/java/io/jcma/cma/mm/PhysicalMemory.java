@@ -1,0 +1,63 @@
+package io.jcma.cma.mm;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * Simulated physical RAM: banks of pages, each backed by a {@link MemoryBacking} region, and
+ * the translation from a pfn range to the bytes of those pages.
+ *
+ * <p>Addresses are physical; a range handed to {@link #segment} must lie in one bank (the
+ * kernel's {@code pfn_to_page} works across banks, but contiguous memory never crosses one,
+ * because a hole lies between banks).
+ */
+public sealed interface PhysicalMemory extends AutoCloseable permits BankedPhysicalMemory {
+
+    /**
+     * Maps every bank through {@code backing}. Banks must not overlap.
+     *
+     * @throws IllegalArgumentException if banks overlap or the list is empty
+     */
+    static PhysicalMemory of(List<MemoryBank> banks, MemoryBacking backing) {
+        return BankedPhysicalMemory.create(banks, backing);
+    }
+
+    /** The banks, sorted by start pfn. */
+    List<MemoryBank> banks();
+
+    MemoryBacking backing();
+
+    /** The bank holding {@code pfn}, or null in a hole. */
+    MemoryBank bankOf(long pfn);
+
+    /** True if every page of [pfn, pfn + count) is RAM of one bank. */
+    boolean isRam(long pfn, long count);
+
+    /** The lowest pfn of RAM. */
+    long startPfn();
+
+    /** One past the highest pfn of RAM (max_pfn). */
+    long endPfn();
+
+    /** Total RAM pages over all banks. */
+    long totalPages();
+
+    /**
+     * The bytes of pages [pfn, pfn + count), a slice of the bank's mapping.
+     *
+     * @throws IndexOutOfBoundsException if the range is not RAM of one bank
+     */
+    MemorySegment segment(long pfn, long count);
+
+    /**
+     * Makes pages [pfn, pfn + count) read as zero: discarded to the host when the backing can,
+     * written with zeros otherwise.
+     */
+    void zero(long pfn, long count);
+
+    /** The real physical address of {@code pfn} as the backing knows it, or -1. */
+    long hostPhysicalAddress(long pfn);
+
+    @Override
+    void close();
+}
