@@ -161,10 +161,17 @@ public final class CmaAreas {
             return "-";
         }
         return StackWalker.getInstance().walk(s -> s
-                .filter(f -> !f.getClassName().startsWith("io.jcma.cma."))
+                .filter(f -> !isAllocatorFrame(f.getClassName()))
                 .findFirst()
                 .map(f -> f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")")
                 .orElse("-"));
+    }
+
+    /** Frames of the allocators themselves: the call site is the first frame after them. */
+    private static boolean isAllocatorFrame(String cls) {
+        return cls.equals("io.jcma.cma.Cma") || cls.equals("io.jcma.cma.CmaArea") || cls.equals("io.jcma.cma.CmaAreas")
+                || cls.startsWith("io.jcma.cma.fs.") || cls.startsWith("io.jcma.dma.internal.")
+                || cls.startsWith("java.");
     }
 
     /**

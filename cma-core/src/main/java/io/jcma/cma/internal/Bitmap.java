@@ -111,6 +111,9 @@ public final class Bitmap {
             long index = findNextZeroBit(size, start);
             index = ((index + alignOffset + alignMask) & ~alignMask) - alignOffset;
             long end = index + nr;
+            if (index < 0 || end < 0) {
+                return Long.MAX_VALUE; // past 2^63: the kernel's unsigned index is past the end too
+            }
             if (end > size) {
                 return end;
             }

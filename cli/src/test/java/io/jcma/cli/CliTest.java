@@ -1,0 +1,98 @@
+package io.jcma.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The commands as a user runs them: exit codes, stdout and stderr. */
+class CliTest {
+    record Run(int exit, String out, String err) {
+    }
+
+    static synchronized Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void bootJsonListsTheFixedDefaultArea() throws Exception {
+        Run r = run("boot", "--mem", "4G", "--cmdline", "cma=64M@0x20000000", "--json");
+        assertThat(r.exit()).isZero();
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        JsonNode area = root.get("areas").get(0);
+        assertThat(area.get("name").asText()).isEqualTo("reserved");
+        assertThat(area.get("base_pfn").asLong()).isEqualTo(131072);
+        assertThat(area.get("count").asLong()).isEqualTo(16384);
+        assertThat(area.get("order_per_bit").asInt()).isZero();
+        assertThat(area.get("node").asInt()).isEqualTo(-1);
+        assertThat(root.get("log").toString()).contains("cma: Reserved 64 MiB at 0x0000000020000000 on node -1");
+        assertThat(root.get("errors").size()).isZero();
+    }
+
+    @Test
+    void bootJsonReportsErrors() throws Exception {
+        Run r = run("boot", "--mem", "1G", "--cmdline", "cma", "--json");
+        JsonNode root = new ObjectMapper().readTree(r.out());
+        assertThat(root.get("areas").size()).isZero();
+        assertThat(root.get("errors").toString()).contains("cma: Config string not provided");
+    }
+
+    @Test
+    void bootPrintsTheKernelLog() {
+        Run r = run("boot", "--mem", "1G", "--cmdline", "cma=32M");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("Zone ranges:", "cma: Reserved 32 MiB at 0x000000003e000000 on node -1", "reserved");
+    }
+
+    @Test
+    void shellAllocatesThroughDebugfs() {
+        Run r = run("shell", "--mem", "1G", "--cmdline", "cma=32M", "-c",
+                "echo 100 > /sys/kernel/debug/cma/reserved/alloc; cat /sys/kernel/debug/cma/reserved/used");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo("100\n");
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void shellReportsErrnoAndExitsNonZeroAtTheEnd() {
+        Run r = run("shell", "--mem", "1G", "--cmdline", "cma=32M", "-c",
+                "cat /sys/kernel/debug/cma/nope/used; echo x > /sys/kernel/debug/cma/reserved/alloc; "
+                        + "echo 9000 > /sys/kernel/debug/cma/reserved/alloc; cat /sys/kernel/debug/cma/reserved/count");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEqualTo("8192\n");
+        assertThat(r.err()).contains("ENOENT (No such file or directory)")
+                .contains("EINVAL (Invalid argument)")
+                .contains("ENOMEM (Cannot allocate memory)");
+    }
+
+    @Test
+    void badPlatformOptionsAreReportedNotThrown() {
+        Run r = run("boot", "--memory", "0x2000-0x1000");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("range: 0x2000-0x1000");
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        Run r = run("--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("boot", "shell");
+    }
+}
