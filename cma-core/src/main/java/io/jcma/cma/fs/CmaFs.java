@@ -23,6 +23,8 @@ public final class CmaFs {
 
     public static final String DEBUGFS = "/sys/kernel/debug/cma";
     public static final String SYSFS = "/sys/kernel/mm/cma";
+    /** jcma's own files, beyond the kernel's: who holds what. */
+    public static final String JCMA = "/sys/kernel/debug/jcma/cma";
 
     /** Registers every area's files and the proc files. */
     public static void register(KernelFs fs, CmaAreas cma, PageAllocator pages) {
@@ -54,6 +56,24 @@ public final class CmaFs {
         fs.registerFile(s + "/release_pages_success", () -> area.metrics().releasePagesSuccess() + "\n", null);
         fs.registerFile(s + "/total_pages", () -> area.count() + "\n", null);
         fs.registerFile(s + "/available_pages", () -> area.availableCount() + "\n", null);
+
+        fs.registerFile(JCMA + "/" + area.name() + "/allocations", () -> allocations(area), null);
+    }
+
+    /**
+     * One line per live allocation: pfn, pages, align order, age, owner, busy retries, pages
+     * migrated, latency and call site. The kernel cannot say who holds its CMA pages; this can.
+     */
+    static String allocations(Cma area) {
+        StringBuilder sb = new StringBuilder(String.format("%-12s %8s %5s %10s %-16s %7s %8s %10s %s%n",
+                "pfn", "pages", "align", "age_ms", "owner", "retries", "migrated", "alloc_us", "call_site"));
+        long now = System.nanoTime();
+        for (CmaAllocation a : area.allocations()) {
+            sb.append(String.format("%#-12x %8d %5d %10d %-16s %7d %8d %10d %s%n", a.pfn(), a.count(), a.align(),
+                    (now - a.timestampNanos()) / 1_000_000, a.owner(), a.cost().retries(), a.cost().pagesMigrated(),
+                    a.cost().nanos() / 1000, a.callSite()));
+        }
+        return sb.toString();
     }
 
     /** cma_alloc_mem(): one cma_alloc of {@code count} pages, align 0, kept on the list. */

@@ -68,6 +68,19 @@ class CmaFsTest {
     }
 
     @Test
+    void jcmaListsWhoHoldsEachAllocation() {
+        Cma c = m.defaultArea().orElseThrow();
+        c.alloc(7, 3, false, "gpu0");
+        fs.write(D + "alloc", "5");
+        String t = fs.read("/sys/kernel/debug/jcma/cma/reserved/allocations");
+        String[] lines = t.split("\n");
+        assertThat(lines).hasSize(3);
+        assertThat(lines[0]).startsWith("pfn").contains("owner", "call_site");
+        assertThat(lines[1]).matches(String.format("%#x", c.basePfn()) + " +7 +3 +\\d+ +gpu0 +0 +0 +\\d+ +-");
+        assertThat(lines[2]).contains(" 5 ").contains("cma_debug");
+    }
+
+    @Test
     void bitmapIsU32WordsInDecimal() {
         fs.write(D + "alloc", "33");
         String[] words = fs.read(D + "bitmap").strip().split(" ");
