@@ -274,8 +274,9 @@ final class CmaArea implements Cma {
         }
         if (!ok) {
             if (!noWarn) {
-                registry.log().err("cma: __cma_alloc: " + name + ": alloc failed, req-size: " + reqCount
-                        + " pages, ret: " + ret);
+                registry.log().errRatelimited("__cma_alloc", "cma: __cma_alloc: " + name + ": alloc failed, req-size: "
+                        + reqCount + " pages, ret: " + ret);
+                // cma_debug_show_areas() is called whether or not the line above was suppressed.
                 registry.log().info("cma: number of available pages: " + freeExtents());
             }
             return null;

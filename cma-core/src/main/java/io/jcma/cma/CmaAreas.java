@@ -210,8 +210,16 @@ public final class CmaAreas {
         return declareContiguousNid(base, size, limit, alignment, orderPerBit, fixed, name, Mm.NUMA_NO_NODE);
     }
 
+    private void checkEarly(String func) {
+        if (pageAllocator != null) {
+            throw new IllegalStateException(func + ": called after cma_init_reserved_areas() (an __init function:"
+                    + " areas are declared during early boot only)");
+        }
+    }
+
     private Cma declareLocked(long base, long size, long limit, long alignment, int orderPerBit,
                               boolean fixed, String name, int nid) {
+        checkEarly("cma_declare_contiguous_nid");
         long memblockEnd = memblock.end();
         // All RAM is low memory on x86-64 and arm64: the boundary is the end of RAM.
         long highmemStart = memblockEnd;
@@ -338,6 +346,7 @@ public final class CmaAreas {
     }
 
     private Cma initReservedMemLocked(long base, long size, int orderPerBit, String name, int nid) {
+        checkEarly("cma_init_reserved_mem");
         if (areaCount == areas.length) {
             log.err("cma: Not enough slots for CMA reserved regions!");
             throw new ErrnoException(Errno.ENOSPC, "cma_init_reserved_mem: all " + areas.length

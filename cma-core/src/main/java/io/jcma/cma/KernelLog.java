@@ -34,8 +34,16 @@ public final class KernelLog {
         }
     }
 
+    /** Entries kept, like log_buf_len: the oldest are dropped beyond this. */
+    public static final int LOG_BUF_ENTRIES = 16384;
+    /** DEFAULT_RATELIMIT_INTERVAL (5 s) and DEFAULT_RATELIMIT_BURST (10). */
+    static final long RATELIMIT_INTERVAL_NANOS = 5_000_000_000L;
+    static final int RATELIMIT_BURST = 10;
+
     private final long t0 = System.nanoTime();
-    private final List<Entry> entries = new ArrayList<>();
+    private final java.util.ArrayDeque<Entry> entries = new java.util.ArrayDeque<>();
+    private final java.util.Map<String, long[]> ratelimits = new java.util.HashMap<>();
+    private long dropped;
     private final List<Consumer<Entry>> listeners = new ArrayList<>();
     private boolean debug;
 
@@ -76,10 +84,45 @@ public final class KernelLog {
             return;
         }
         Entry e = new Entry(System.nanoTime() - t0, level, text);
+        if (entries.size() == LOG_BUF_ENTRIES) {
+            entries.removeFirst();
+            dropped++;
+        }
         entries.add(e);
         for (Consumer<Entry> l : listeners) {
             l.accept(e);
         }
+    }
+
+    /**
+     * pr_err_ratelimited() at call site {@code func}: at most 10 messages per 5 s; when a new
+     * interval begins after suppressed ones, "func: N callbacks suppressed" is logged first.
+     *
+     * @return whether the message was logged
+     */
+    public synchronized boolean errRatelimited(String func, String text) {
+        long now = System.nanoTime();
+        long[] st = ratelimits.computeIfAbsent(func, k -> new long[] {now, 0, 0}); // begin, printed, missed
+        if (now - st[0] > RATELIMIT_INTERVAL_NANOS) {
+            if (st[2] > 0) {
+                log(Level.WARNING, func + ": " + st[2] + " callbacks suppressed");
+            }
+            st[0] = now;
+            st[1] = 0;
+            st[2] = 0;
+        }
+        if (st[1] < RATELIMIT_BURST) {
+            st[1]++;
+            log(Level.ERR, text);
+            return true;
+        }
+        st[2]++;
+        return false;
+    }
+
+    /** Messages dropped because the buffer was full. */
+    public synchronized long dropped() {
+        return dropped;
     }
 
     public synchronized List<Entry> entries() {

@@ -114,6 +114,31 @@ class CmaAllocTest {
     }
 
     @Test
+    void theFailureLineIsRatelimitedLikePrErrRatelimited() {
+        var e = early(1 * GiB);
+        Cma c = e.areas().declareContiguous(0x10000000L, 2 * MiB, 0, 0, 0, true, "reserved");
+        try (var a = e.activate()) {
+            c.alloc(512, 0, false).orElseThrow();
+            for (int i = 0; i < 15; i++) {
+                assertThat(c.alloc(1, 0, false)).isEmpty();
+            }
+            assertThat(e.log().errors()).hasSize(10);
+            assertThat(e.log().lines()).filteredOn(l -> l.startsWith("cma: number of available pages")).hasSize(15);
+            assertThat(c.metrics().allocFail()).isEqualTo(15);
+        }
+    }
+
+    @Test
+    void declaringAfterActivationIsRefused() {
+        var e = early(1 * GiB);
+        try (var a = e.activate()) {
+            assertThatThrownBy(() -> e.areas().declareContiguous(0, 2 * MiB, 0, 0, 0, false, "late"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("__init");
+            assertThat(e.areas().count()).isZero();
+        }
+    }
+
+    @Test
     void busyRangesAreRetriedFurtherOn() throws Exception {
         var e = early(1 * GiB);
         Cma c = e.areas().declareContiguous(0x10000000L, 32 * MiB, 0, 0, 0, true, "reserved");
