@@ -1,5 +1,7 @@
 package io.jcma.cma.mm;
 
+import io.jcma.cma.testing.MemoryBackingContract;
+
 /** The backing contract on the default sparse-file backing. */
 class SparseFileBackingTest extends MemoryBackingContract {
     @Override
