@@ -65,7 +65,11 @@ final class MappedHugepages implements HugepageRegion {
     }
 
     static MappedHugepages mapOrTransparent(HugepageSize size, long bytes) {
-        Hugepages host = Hugepages.system();
+        return mapOrTransparent(Hugepages.system(), size, bytes);
+    }
+
+    /** As {@link HugepageRegion#mapOrTransparent}, deciding from {@code host}'s pools. */
+    static MappedHugepages mapOrTransparent(Hugepages host, HugepageSize size, long bytes) {
         String reason;
         if (!host.supports(size)) {
             reason = "no hugetlb pool of " + size + " pages (" + size.sysfsName() + ")";

@@ -94,6 +94,7 @@ public final class Pagemap implements AutoCloseable {
      * touching them.
      *
      * @throws IllegalArgumentException if va is unaligned or pages is negative
+     * @throws IllegalStateException    if this reader is closed
      * @throws ErrnoException EIO if the file cannot be read
      */
     public long[] entries(long va, int pages) {
@@ -118,6 +119,8 @@ public final class Pagemap implements AutoCloseable {
                                 + Long.toHexString(va + Mm.pfnPhys(done)) + " in " + name);
                     }
                 }
+            } catch (java.nio.channels.ClosedChannelException e) {
+                throw new IllegalStateException("pagemap: " + name + " already closed (expected: open)");
             } catch (IOException e) {
                 throw new ErrnoException(Errno.EIO, "pagemap: cannot read " + name + " at va=0x"
                         + Long.toHexString(va + Mm.pfnPhys(done)) + ": " + e.getMessage());

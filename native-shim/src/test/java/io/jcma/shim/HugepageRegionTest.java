@@ -134,6 +134,48 @@ class HugepageRegionTest {
     }
 
     @Test
+    void concurrentTranslationsAgree() throws Exception {
+        try (HugepageRegion r = HugepageRegion.map(SIZE, PAGES); Pagemap pm = Pagemap.openSelf()) {
+            long[] expected = pm.translate(r.segment());
+            int threads = 4;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+                for (int t = 0; t < threads; t++) {
+                    int seed = t;
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        int agreed = 0;
+                        for (int i = 0; i < 40; i++) {
+                            int page = (seed + i) % PAGES;
+                            long[] got = pm.translate(r.page(page));
+                            if (java.util.Arrays.equals(got, java.util.Arrays.copyOfRange(expected,
+                                    (int) (page * SIZE.basePages()), (int) ((page + 1) * SIZE.basePages())))) {
+                                agreed++;
+                            }
+                        }
+                        return agreed;
+                    }));
+                }
+                for (var f : results) {
+                    assertThat(f.get()).isEqualTo(40);
+                }
+            }
+            assertThat(pm.translate(r.segment())).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void closedPagemapIsAnIllegalState() {
+        Pagemap pm = Pagemap.openSelf();
+        pm.close();
+        try (HugepageRegion r = HugepageRegion.map(SIZE, 1)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> pm.translate(r.segment()))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("already closed");
+        }
+    }
+
+    @Test
     void sysconfReportsTheBasePageSize() {
         assertThat(Host.pageSize()).isEqualTo(Mm.PAGE_SIZE);
     }

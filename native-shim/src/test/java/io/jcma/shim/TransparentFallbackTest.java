@@ -1,6 +1,9 @@
 package io.jcma.shim;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
 
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -11,20 +14,46 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The transparent-hugepage fallback, taken when the hugetlb pool cannot give the pages. */
 class TransparentFallbackTest {
+    private static Hugepages pools(Path root, long nr, long free) throws IOException {
+        Path d = Files.createDirectories(root.resolve("hugepages-2048kB"));
+        Files.writeString(d.resolve("nr_hugepages"), Long.toString(nr));
+        Files.writeString(d.resolve("free_hugepages"), Long.toString(free));
+        Files.writeString(d.resolve("resv_hugepages"), "0");
+        Files.writeString(d.resolve("surplus_hugepages"), "0");
+        return Hugepages.at(root);
+    }
+
     @Test
-    void aSizeWithoutFreePoolPagesFallsBackAndSaysWhy() {
-        HugepageSize size = HugepageSize.SIZE_1G;
-        Hugepages h = Hugepages.system();
-        assumeTrue(!h.supports(size) || h.pool(size).available() == 0, "the host has free 1G pages: no fallback");
-        try (HugepageRegion r = HugepageRegion.mapOrTransparent(size, 1)) {
+    void anEmptyPoolFallsBackAndSaysWhy(@TempDir Path root) throws IOException {
+        Hugepages empty = pools(root, 0, 0);
+        try (HugepageRegion r = MappedHugepages.mapOrTransparent(empty, HugepageSize.SIZE_2M, 4 * HugepageSize.SIZE_2M.bytes())) {
             assertThat(r.kind()).isEqualTo(HugepageRegion.Kind.TRANSPARENT);
-            assertThat(r.fallbackReason()).hasValueSatisfying(s -> assertThat(s).contains("hugepages-1048576kB"));
+            assertThat(r.fallbackReason()).hasValue("hugepages-2048kB has 0 free pages, 4 needed");
             assertThat(r.pageSize()).isEqualTo(HugepageSize.SIZE_2M);
-            assertThat(r.bytes()).isEqualTo(1L << 30);
-            assertThat(r.pages()).isEqualTo(512);
+            assertThat(r.pages()).isEqualTo(4);
             assertThat(r.address() % HugepageSize.SIZE_2M.bytes()).isZero();
-            r.page(511).set(ValueLayout.JAVA_LONG, 0, 7);
-            assertThat(r.segment().get(ValueLayout.JAVA_LONG, 511 * HugepageSize.SIZE_2M.bytes())).isEqualTo(7);
+            r.page(3).set(ValueLayout.JAVA_LONG, 0, 7);
+            assertThat(r.segment().get(ValueLayout.JAVA_LONG, 3 * HugepageSize.SIZE_2M.bytes())).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void aHostWithoutThePoolFallsBack(@TempDir Path root) {
+        try (HugepageRegion r = MappedHugepages.mapOrTransparent(Hugepages.at(root), HugepageSize.SIZE_2M,
+                2 * HugepageSize.SIZE_2M.bytes())) {
+            assertThat(r.kind()).isEqualTo(HugepageRegion.Kind.TRANSPARENT);
+            assertThat(r.fallbackReason()).hasValue("no hugetlb pool of 2M pages (hugepages-2048kB)");
+            assertThat(r.pages()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aPoolWithPagesIsUsed(@TempDir Path root) throws IOException {
+        Host.assumeHugepages(HugepageSize.SIZE_2M, 2);
+        Hugepages full = pools(root, 64, 64);
+        try (HugepageRegion r = MappedHugepages.mapOrTransparent(full, HugepageSize.SIZE_2M, 2 * HugepageSize.SIZE_2M.bytes())) {
+            assertThat(r.kind()).isEqualTo(HugepageRegion.Kind.HUGETLB);
+            assertThat(r.fallbackReason()).isEmpty();
         }
     }
 
