@@ -27,8 +27,11 @@ import java.nio.file.StandardOpenOption;
  *
  * Since Linux 4.2 the PFN field reads as 0 unless the reader has CAP_SYS_ADMIN, so a present
  * page with PFN 0 means "not visible", never physical address 0. A page must be touched
- * (faulted in) before it has a PFN; {@link #translate} does that with MADV_POPULATE_WRITE.
- * Entries are read in batches of up to {@value #BATCH} per pread(2).
+ * (write-faulted) before its PFN means anything: an untouched page has none, and a page only
+ * read so far maps the shared zero page, which a later write replaces. {@link #translate}
+ * therefore write-faults (MADV_POPULATE_WRITE, contents kept) every page that is not already
+ * present and exclusively mapped (bit E), then reads the entries again. Entries are read in
+ * batches of up to {@value #BATCH} per pread(2).
  */
 public final class Pagemap implements AutoCloseable {
     public static final long PFN_MASK = (1L << 55) - 1;
@@ -139,7 +142,10 @@ public final class Pagemap implements AutoCloseable {
      *                        reads PFN 0; EFAULT when a page is not present
      */
     public long[] pfns(long va, int pages) {
-        long[] e = entries(va, pages);
+        return decode(va, entries(va, pages));
+    }
+
+    private static long[] decode(long va, long[] e) {
         for (int i = 0; i < e.length; i++) {
             long v = va + Mm.pfnPhys(i);
             if (!present(e[i])) {
@@ -156,8 +162,9 @@ public final class Pagemap implements AutoCloseable {
     }
 
     /**
-     * Touches every page under {@code segment} (MADV_POPULATE_WRITE, so contents are kept) and
-     * returns the PFN of each 4 KiB page from the one holding its first byte.
+     * Touches every page under {@code segment} that is not yet present and exclusively mapped
+     * (MADV_POPULATE_WRITE, so contents are kept) and returns the PFN of each 4 KiB page from
+     * the one holding its first byte.
      *
      * @throws IllegalArgumentException if the segment is not native memory
      * @throws IllegalStateException    if the segment is no longer alive
@@ -179,8 +186,27 @@ public final class Pagemap implements AutoCloseable {
         if (pages == 0) {
             return new long[0];
         }
-        touch(first, end - first);
-        return pfns(first, (int) pages);
+        long[] e = entries(first, (int) pages);
+        boolean touched = false;
+        for (int i = 0; i < e.length; ) {
+            if (owned(e[i])) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < e.length && !owned(e[j])) {
+                j++;
+            }
+            touch(first + Mm.pfnPhys(i), Mm.pfnPhys(j - i));
+            touched = true;
+            i = j;
+        }
+        return touched ? pfns(first, (int) pages) : decode(first, e);
+    }
+
+    /** Present and mapped by this process alone: writes will not move it to another frame. */
+    private static boolean owned(long entry) {
+        return (entry & (PRESENT | EXCLUSIVE)) == (PRESENT | EXCLUSIVE);
     }
 
     /**

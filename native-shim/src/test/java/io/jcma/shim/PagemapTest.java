@@ -2,10 +2,12 @@ package io.jcma.shim;
 
 import io.jcma.cma.Errno;
 import io.jcma.cma.ErrnoException;
+import io.jcma.shim.internal.Libc;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -35,6 +37,56 @@ class PagemapTest {
                 .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM))
                 .hasMessageContaining("physical addresses need CAP_SYS_ADMIN")
                 .hasMessageContaining("va=0x7f0000000000");
+    }
+
+    @Test
+    void translateOfARealSegmentReportsTheCapabilityWhenPfnsAreHidden() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(2 * 4096, 4096);
+            assertThatThrownBy(() -> constant(Pagemap.PRESENT).translate(s))
+                    .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM))
+                    .hasMessageStartingWith("EPERM: physical addresses need CAP_SYS_ADMIN");
+        }
+    }
+
+    @Test
+    void aPageOnlyReadSoFarIsWriteFaultedOffTheZeroPage() {
+        Host.assumePhysicalAddresses();
+        long len = 2 * 4096;
+        long va = Libc.mmap(0, len, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0);
+        try (Arena a = Arena.ofConfined(); Pagemap pm = Pagemap.openSelf()) {
+            MemorySegment s = Libc.segment(va, len, a);
+            assertThat(Pagemap.present(pm.entries(va, 1)[0])).as("untouched").isFalse();
+            assertThat(s.get(ValueLayout.JAVA_BYTE, 0)).isZero();
+            long zeroPage = pm.entries(va, 1)[0];
+            assertThat(Pagemap.present(zeroPage)).isTrue();
+            assertThat(zeroPage & Pagemap.EXCLUSIVE).as("the shared zero page").isZero();
+            long[] pfns = pm.translate(s);
+            assertThat(pfns[0]).isNotEqualTo(Pagemap.pfn(zeroPage));
+            assertThat(pfns[1]).as("the untouched page got a frame too").isNotZero();
+            for (long e : pm.entries(va, 2)) {
+                assertThat(e & Pagemap.EXCLUSIVE).isNotZero();
+            }
+            assertThat(s.get(ValueLayout.JAVA_LONG, 0)).isZero();
+            assertThat(JnaTwin.pagemapPfns(va, 2)).containsExactly(pfns);
+        } finally {
+            Libc.munmap(va, len);
+        }
+    }
+
+    @Test
+    void translateKeepsContents() {
+        Host.assumePhysicalAddresses();
+        try (Arena a = Arena.ofConfined(); Pagemap pm = Pagemap.openSelf()) {
+            MemorySegment s = a.allocate(4 * 4096, 4096);
+            for (long off = 0; off < s.byteSize(); off += 8) {
+                s.set(ValueLayout.JAVA_LONG, off, off * 31);
+            }
+            pm.translate(s);
+            for (long off = 0; off < s.byteSize(); off += 8) {
+                assertThat(s.get(ValueLayout.JAVA_LONG, off)).isEqualTo(off * 31);
+            }
+        }
     }
 
     @Test
