@@ -24,7 +24,7 @@ public record HugepageReport(HugepageSize size, HugepageRegion.Kind kind, Option
     /** One huge page: its index, virtual address and head pfn (0 when not visible). */
     public record Page(int index, long va, long pfn) {
         public long phys() {
-            return pfn << 12;
+            return io.jcma.cma.mm.Mm.pfnPhys(pfn);
         }
     }
 

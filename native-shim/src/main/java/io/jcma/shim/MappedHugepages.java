@@ -107,14 +107,23 @@ final class MappedHugepages implements HugepageRegion {
         if (tail > 0) {
             Libc.munmap(addr + len, tail);
         }
+        String why = reason;
         try {
-            Libc.madvise(addr, len, Libc.MADV_HUGEPAGE);
+            try {
+                Libc.madvise(addr, len, Libc.MADV_HUGEPAGE);
+            } catch (ErrnoException e) {
+                // A kernel without CONFIG_TRANSPARENT_HUGEPAGE refuses the advice with EINVAL.
+                if (e.errno() != Errno.EINVAL) {
+                    throw e;
+                }
+                why = reason + "; MADV_HUGEPAGE refused, so base pages only";
+            }
             Pagemap.touch(addr, len);
         } catch (ErrnoException e) {
             Libc.munmap(addr, len);
             throw e;
         }
-        return new MappedHugepages(Kind.TRANSPARENT, reason, pmd, addr, len, lock(addr, len));
+        return new MappedHugepages(Kind.TRANSPARENT, why, pmd, addr, len, lock(addr, len));
     }
 
     private static String lock(long addr, long bytes) {
