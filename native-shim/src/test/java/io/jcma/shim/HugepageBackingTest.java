@@ -8,7 +8,6 @@ import io.jcma.cma.mm.MemoryBacking;
 import io.jcma.cma.testing.MemoryBackingContract;
 import io.jcma.cma.mm.MemoryBank;
 import io.jcma.cma.mm.Mm;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.ValueLayout;
@@ -26,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HugepageBackingTest extends MemoryBackingContract {
     private static final int PAGES = 16;
 
-    @BeforeEach
-    void host() {
+    @Override
+    protected void assumeAvailable() {
         Host.assumePhysicalAddresses();
         Host.assumeHugepages(HugepageSize.SIZE_2M, PAGES);
     }

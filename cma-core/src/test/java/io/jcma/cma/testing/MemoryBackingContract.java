@@ -27,10 +27,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * dictates; discard only when it says it can; make every segment unusable once closed; and boot
  * a machine whose CMA area allocates on it.
  *
- * <p>A subclass that needs host resources checks them in a {@code @BeforeEach} of its own with
- * JUnit assumptions, which run before {@link #open()}.
+ * <p>A subclass that needs host resources (root, hugepages) checks them in
+ * {@link #assumeAvailable()} with JUnit assumptions: JUnit runs this class's {@code @BeforeEach}
+ * before a subclass's, so the check must happen here, before the backing is opened.
  */
 public abstract class MemoryBackingContract {
+    /** Skips the test (JUnit assumptions, with the reason) when the host cannot give this backing. */
+    protected void assumeAvailable() {
+    }
+
     /** Opens a fresh backing of this kind; the contract closes it. */
     protected abstract MemoryBacking openBacking();
 
@@ -53,6 +58,7 @@ public abstract class MemoryBackingContract {
 
     @BeforeEach
     final void open() {
+        assumeAvailable();
         backing = openBacking();
         banks = backing.ramLayout().orElseGet(this::defaultBanks);
     }
