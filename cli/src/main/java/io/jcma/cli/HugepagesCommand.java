@@ -55,6 +55,11 @@ final class HugepagesCommand implements Callable<Integer> {
                 reserveNote = e.getMessage();
             }
         }
+        // Ctrl-C runs shutdown hooks, not finally blocks: restore nr_hugepages from a hook too.
+        Thread hook = reservation == null ? null : new Thread(restore(reservation), "jcma-restore-nr_hugepages");
+        if (hook != null) {
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
         try {
             HugepagePool pool = host.supports(sz) ? host.pool(sz) : null;
             HugepageRegion region = HugepageRegion.mapOrTransparent(sz, count);
@@ -69,10 +74,25 @@ final class HugepagesCommand implements Callable<Integer> {
             print(report, pool, reservation, reserveNote, json, System.out);
             return report.allOk() ? 0 : 1;
         } finally {
-            if (reservation != null) {
-                reservation.close();
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook restores it
+                }
+                restore(reservation).run();
             }
         }
+    }
+
+    private static Runnable restore(Hugepages.Reservation r) {
+        return () -> {
+            try {
+                r.close();
+            } catch (IllegalStateException alreadyRestored) {
+                // the other path (hook or finally) got there first
+            }
+        };
     }
 
     private static KpageFlags openKpageflags() {
