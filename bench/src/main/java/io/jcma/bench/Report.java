@@ -49,6 +49,10 @@ public final class Report {
     static final List<Target> TARGETS = List.of(
             new Target("CmaAllocBench", "jcma", "plain", null, 1.0,
                     "(1) faster than the plain bit-by-bit reference at every size"),
+            new Target("NativeCallBench", "jcmaCall", null, null, 0.1,
+                    "(4) an FFM downcall at least 10x cheaper than JNA's (interface- and direct-mapped)"),
+            new Target("NativeCallBench", "jcmaTranslate", "jnaTranslate", null, Double.NaN,
+                    "(4) pagemap translation of 16384 pages; pages/s = 16384 / time"),
             new Target("BootScaleBench", "jcma", "sparseMap", null, Double.NaN,
                     "(5) boot under 1 s and RSS under 512 MiB (absolute; the peer shows the floor)"));
 
