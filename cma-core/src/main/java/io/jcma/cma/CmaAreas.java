@@ -302,12 +302,17 @@ public final class CmaAreas {
             memblock.physFree(base, size);
             throw failed(e.errno(), size, nid, e.reason());
         }
-        log.info("cma: Reserved " + (size / Mm.SZ_1M) + " MiB at " + Mm.pa(base) + " on node " + nid);
+        log.info("cma: Reserved " + (size / Mm.SZ_1M) + " MiB at " + Mm.pa(base) + nidSuffix(nid));
         return cma;
     }
 
+    /** 6.12's nid_buf: " on node %d" for a node, nothing for NUMA_NO_NODE. */
+    private static String nidSuffix(int nid) {
+        return nid == Mm.NUMA_NO_NODE ? "" : " on node " + nid;
+    }
+
     private ErrnoException failed(Errno errno, long size, int nid, String reason) {
-        log.err("cma: Failed to reserve " + (size / Mm.SZ_1M) + " MiB on node " + nid);
+        log.err("cma: Failed to reserve " + (size / Mm.SZ_1M) + " MiB" + nidSuffix(nid));
         return new ErrnoException(errno, "cma_declare_contiguous_nid: " + reason);
     }
 

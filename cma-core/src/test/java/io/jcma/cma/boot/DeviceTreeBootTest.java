@@ -270,6 +270,21 @@ class DeviceTreeBootTest {
     }
 
     @Test
+    void moreRegionsThanTheKernelSavesAreDropped() {
+        StringBuilder carveOuts = new StringBuilder();
+        for (int i = 0; i < DeviceTreeBoot.MAX_RESERVED_REGIONS + 1; i++) {
+            long base = 0x48000000L + i * 0x10000L;
+            carveOuts.append(String.format("r@%x { reg = <0x0 0x%x 0x0 0x10000>; };%n", base, base));
+        }
+        try (Machine m = boot(MEMORY + rmem(carveOuts.toString()), "")) {
+            assertThat(m.reservedMemory()).hasSize(DeviceTreeBoot.MAX_RESERVED_REGIONS);
+            assertThat(m.errors()).containsOnlyOnce("OF: reserved mem: not enough space for all defined regions.");
+            // the 65th is still reserved in memblock, only not recorded
+            assertThat(m.memblock().isRegionWhollyReserved(0x48000000L + 64 * 0x10000L, 0x10000L)).isTrue();
+        }
+    }
+
+    @Test
     void invalidSizeProperty() {
         try (Machine m = boot(MEMORY + rmem("p { compatible = \"shared-dma-pool\"; reusable; size = <0x2000000>; };"), "")) {
             assertThat(m.errors()).contains("OF: reserved mem: invalid size property in 'p' node.");
@@ -368,7 +383,10 @@ class DeviceTreeBootTest {
         String body = MEMORY + "chosen { bootargs = \"cma=32M quiet\"; };";
         try (Machine m = boot(body, "")) {
             assertThat(m.cmdline().text()).isEqualTo("cma=32M quiet");
-            assertThat(area(m, "reserved").size()).isEqualTo(32 * MiB);
+            Cma reserved = area(m, "reserved");
+            assertThat(reserved.size()).isEqualTo(32 * MiB);
+            // 6.12 adds " on node %d" only for a node; the default area has none
+            assertThat(m.log().lines()).contains("cma: Reserved 32 MiB at " + Mm.pa(reserved.base()));
         }
         try (Machine m = boot(body, "cma=8M")) {
             assertThat(m.cmdline().text()).isEqualTo("cma=8M");
