@@ -414,6 +414,16 @@ public final class Machine implements AutoCloseable {
         return devices;
     }
 
+    /** dma_contiguous_pernuma_area[nid]: the {@code cma_pernuma=} area of node {@code nid}. */
+    public Optional<Cma> pernumaArea(int nid) {
+        return cma.byName("pernuma" + nid).filter(c -> c.nid() == nid);
+    }
+
+    /** dma_contiguous_numa_area[nid]: the {@code numa_cma=} area of node {@code nid}. */
+    public Optional<Cma> numaArea(int nid) {
+        return cma.byName("numa" + nid).filter(c -> c.nid() == nid);
+    }
+
     /** The devices compatible with {@code compat} (of_find_compatible_node()). */
     public List<DeviceNode> devices(String compat) {
         return devices.stream().filter(d -> d.isCompatible(compat)).toList();

@@ -161,6 +161,9 @@ class DeviceTreeBootTest {
             assertThat(area(m, "numa0").size()).isEqualTo(16 * MiB);
             assertThat(area(m, "numa1").size()).isEqualTo(32 * MiB);
             assertThat(area(m, "pernuma1").size()).isEqualTo(8 * MiB);
+            assertThat(m.numaArea(1)).containsSame(area(m, "numa1"));
+            assertThat(m.pernumaArea(0)).containsSame(area(m, "pernuma0"));
+            assertThat(m.pernumaArea(2)).isEmpty();
             Cma p0 = area(m, "pernuma0");
             assertThat(m.log().lines()).contains("cma: Reserved 8 MiB at " + Mm.pa(p0.base()) + " on node 0");
             assertThat(m.log().lines()).anyMatch(l -> l.startsWith("  node   1: [mem 0x0000000080000000-"));
