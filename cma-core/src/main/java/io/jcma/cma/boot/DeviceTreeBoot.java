@@ -234,16 +234,20 @@ final class DeviceTreeBoot {
     }
 
     /**
-     * fdt_scan_reserved_mem() and fdt_init_reserved_mem(): reserves (or marks no-map) every
-     * statically placed region, then allocates the dynamically placed ones ({@code size},
-     * {@code alignment}, {@code alloc-ranges}), checks for overlaps and runs each region's init
-     * function in address order: rmem_cma_setup() makes CMA areas of shared-dma-pool +
+     * early_init_fdt_scan_reserved_mem() of 6.12: fdt_scan_reserved_mem() reserves (or marks
+     * no-map) every statically placed region and notes the dynamically placed ones; then the
+     * /memreserve/ entries are reserved (last, since 6.4, so that a no-map region may cover
+     * one); then fdt_init_reserved_mem() checks the static regions for overlaps and runs each
+     * region's init function, the dynamic ones first (each allocated just before, from
+     * {@code size}, {@code alignment}, {@code alloc-ranges}; sorted ahead of the others at base
+     * 0), then the static ones by address. rmem_cma_setup() makes CMA areas of shared-dma-pool +
      * reusable regions, rmem_dma_setup() takes shared-dma-pools without reusable.
      */
     static List<ReservedRegion> reservedMemory(EarlyBoot early, Fdt fdt) {
         KernelLog log = early.log();
         Optional<FdtNode> rm = fdt.node("/reserved-memory");
         if (rm.isEmpty()) {
+            memReserve(fdt, early.memblock(), log);
             return List.of();
         }
         int ac;
@@ -253,10 +257,12 @@ final class DeviceTreeBoot {
             sc = fdt.root().sizeCellsForChildren();
             if (!checkRoot(rm.get(), ac, sc)) {
                 log.err(RMEM + "Reserved memory: unsupported node format, ignoring");
+                memReserve(fdt, early.memblock(), log);
                 return List.of();
             }
         } catch (FdtException e) {
             log.err(RMEM + "Reserved memory: unsupported node format, ignoring (" + e.getMessage() + ")");
+            memReserve(fdt, early.memblock(), log);
             return List.of();
         }
         List<Saved> saved = new ArrayList<>();
@@ -275,15 +281,9 @@ final class DeviceTreeBoot {
             }
         }
         for (FdtNode child : dynamic) {
-            try {
-                long[] r = allocSize(early, child, ac, sc);
-                if (r != null) {
-                    save(log, saved, new Saved(child, r[0], r[1]));
-                }
-            } catch (FdtException e) {
-                log.err(RMEM + child.name() + ": " + e.getMessage());
-            }
+            save(log, saved, new Saved(child, 0, 0));
         }
+        memReserve(fdt, early.memblock(), log);
         saved.sort(Comparator.<Saved>comparingLong(s -> s.base).thenComparingLong(s -> s.size));
         checkOverlap(log, saved);
         List<ReservedRegion> out = new ArrayList<>();
@@ -470,6 +470,7 @@ final class DeviceTreeBoot {
         boolean reusable = node.has("reusable");
         int phandle = node.phandle();
         if (s.size == 0) {
+            // a dynamically placed region: placed now, after the static ones and /memreserve/
             if (!node.has("size")) {
                 return;
             }

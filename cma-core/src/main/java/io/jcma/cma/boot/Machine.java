@@ -34,9 +34,9 @@ import java.util.ServiceLoader;
  *       device tree, RAM comes from its memory nodes when the platform gives none.</li>
  *   <li>Early parameters are parsed: {@code cma=}, {@code numa_cma=}, {@code cma_pernuma=},
  *       {@code cma_debug}.</li>
- *   <li>With a device tree (arm64's arm64_memblock_init()): /memreserve/ entries are reserved,
- *       then /reserved-memory is scanned and its regions initialised (CMA pools, DMA pools,
- *       no-map carve-outs).</li>
+ *   <li>With a device tree (arm64's arm64_memblock_init()): /reserved-memory's static regions
+ *       are reserved, then the /memreserve/ entries, then the dynamic regions are placed and
+ *       every region initialised (CMA pools, DMA pools, no-map carve-outs).</li>
  *   <li>Zone ranges are computed and logged ("Zone ranges:", "Early memory node ranges").</li>
  *   <li>Boot hooks reserve what they own (swiotlb).</li>
  *   <li>dma_contiguous_reserve(): the per-node areas, then the default area "reserved".</li>
@@ -212,7 +212,6 @@ public final class Machine implements AutoCloseable {
         List<ReservedRegion> regions = List.of();
         long dmaLimit = platform.dmaLimit();
         if (dt != null) {
-            DeviceTreeBoot.memReserve(dt, memblock, log);
             regions = DeviceTreeBoot.reservedMemory(early, dt);
             if (dmaLimit == 0) {
                 dmaLimit = DeviceTreeBoot.dmaLimit(dt, log);
@@ -404,7 +403,10 @@ public final class Machine implements AutoCloseable {
         return dmaLimit;
     }
 
-    /** The device tree's /reserved-memory regions after their init functions ran, in address order. */
+    /**
+     * The device tree's /reserved-memory regions after their init functions ran, in the order
+     * they ran: dynamically placed ones first, then the others by address.
+     */
     public List<ReservedRegion> reservedMemory() {
         return reservedMemory;
     }

@@ -408,6 +408,23 @@ class DeviceTreeBootTest {
     }
 
     @Test
+    void memreserveComesAfterStaticRegionsAndBeforeDynamicOnes() {
+        String src = "/dts-v1/;\n/memreserve/ 0x7e000000 0x2000000;\n/ { #address-cells = <2>; #size-cells = <2>;\n" + MEMORY
+                + rmem("""
+                fw@7f000000 { reg = <0x0 0x7f000000 0x0 0x100000>; no-map; };
+                pool { compatible = "shared-dma-pool"; reusable; size = <0x0 0x1000000>; };
+                """) + "};\n";
+        try (Machine m = Machine.boot(Platform.builder().deviceTree(Fdt.parse(Dtc.compile(src))).build())) {
+            // the no-map region inside the /memreserve/ entry is still marked: /memreserve/ came later
+            assertThat(region(m, "fw@7f000000").nomap()).isTrue();
+            assertThat(m.memblock().memory()).anyMatch(r -> r.nomap() && r.base() == 0x7f000000L);
+            // the dynamic pool is placed after /memreserve/: top-down, below it
+            assertThat(area(m, "pool").base()).isEqualTo(0x7e000000L - 16 * MiB);
+            assertThat(m.reservedMemory()).extracting(ReservedRegion::name).containsExactly("pool", "fw@7f000000");
+        }
+    }
+
+    @Test
     void emptyMemoryNodesAreFilledFromTheOptions() {
         Fdt fdt = dt("memory@0 { device_type = \"memory\"; reg = <0x0 0x0 0x0 0x0>; };");
         assertThatThrownBy(() -> Machine.boot(Platform.builder().deviceTree(fdt).build()))

@@ -90,8 +90,9 @@ class RealBoardDtbTest {
             assertThat(c.size()).isEqualTo(896 * MiB);
             assertThat(m.memblock().memory()).filteredOn(Memblock.Region::nomap)
                     .extracting(Memblock.Region::base).containsExactly(0x9240_0000L);
+            // fdt_init_reserved_mem() order: the dynamic pool, then the static regions by address
             assertThat(m.reservedMemory()).extracting(ReservedRegion::name)
-                    .containsExactly("ocram@900000", "linux,cma", "dsp@92400000");
+                    .containsExactly("linux,cma", "ocram@900000", "dsp@92400000");
         }
     }
 
