@@ -9,6 +9,7 @@ module io.jcma.cma {
     exports io.jcma.cma.mm;
     exports io.jcma.cma.boot;
     exports io.jcma.cma.fs;
+    exports io.jcma.cma.fdt;
 
     uses io.jcma.cma.mm.MemoryBackingProvider;
 }

@@ -3,7 +3,10 @@ package io.jcma.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.jcma.cma.Cma;
+import io.jcma.cma.boot.DeviceNode;
 import io.jcma.cma.boot.Machine;
+import io.jcma.cma.boot.ReservedRegion;
+import io.jcma.cma.fdt.FdtNode;
 import io.jcma.cma.mm.Mm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +26,7 @@ final class BootCommand implements Callable<Integer> {
     @Mixin
     PlatformOptions platform;
 
-    @Option(names = "--json", description = "Print one JSON object {areas, log, errors}.")
+    @Option(names = "--json", description = "Print one JSON object {areas, reserved_memory, devices, log, errors}.")
     boolean json;
 
     @Override
@@ -51,6 +54,24 @@ final class BootCommand implements Callable<Integer> {
                 areas.add(a);
             }
             root.put("areas", areas);
+            List<Map<String, Object>> regions = new ArrayList<>();
+            for (ReservedRegion r : m.reservedMemory()) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("name", r.name());
+                o.put("base", Mm.pa(r.base()));
+                o.put("size", r.size());
+                o.put("kind", r.kind().name().toLowerCase(java.util.Locale.ROOT));
+                o.put("no_map", r.nomap());
+                o.put("reusable", r.reusable());
+                o.put("cma_area", r.cma().map(Cma::name).orElse(null));
+                regions.add(o);
+            }
+            root.put("reserved_memory", regions);
+            List<Map<String, Object>> devices = new ArrayList<>();
+            for (DeviceNode d : m.devices()) {
+                devices.add(device(d));
+            }
+            root.put("devices", devices);
             root.put("log", m.log().lines());
             root.put("errors", m.errors());
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
@@ -66,5 +87,32 @@ final class BootCommand implements Callable<Integer> {
         if (m.cma().areas().isEmpty()) {
             out.println("(no CMA areas: on x86_64 give cma=SIZE on --cmdline)");
         }
+        if (!m.devices().isEmpty()) {
+            out.println();
+            out.printf("%-40s %-28s %s%n", "Device", "compatible", "CMA area");
+            for (DeviceNode d : m.devices()) {
+                out.printf("%-40s %-28s %s%n", d.path(), d.compatible().getFirst(), d.cma().map(Cma::name).orElse("-"));
+            }
+        }
+    }
+
+    /** One device for --json: path, compatible, reg, interrupts, memory_region (and what they lead to). */
+    static Map<String, Object> device(DeviceNode d) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("path", d.path());
+        o.put("compatible", d.compatible());
+        List<Map<String, Object>> reg = new ArrayList<>();
+        for (FdtNode.Reg r : d.reg()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("address", String.format("0x%x", r.address()));
+            e.put("size", r.size());
+            reg.add(e);
+        }
+        o.put("reg", reg);
+        o.put("interrupts", d.interrupts());
+        o.put("memory_region", d.memoryRegion().orElse(null));
+        o.put("cma_area", d.cma().map(Cma::name).orElse(null));
+        o.put("dma_limit", d.busDmaLimit() == 0 ? null : String.format("0x%x", d.busDmaLimit()));
+        return o;
     }
 }

@@ -317,12 +317,20 @@ public final class CmaAreas {
             memblock.physFree(base, size);
             throw failed(e.errno(), size, nid, e.reason());
         }
-        log.info("cma: Reserved " + (size / Mm.SZ_1M) + " MiB at " + Mm.pa(base) + " on node " + nid);
+        log.info("cma: Reserved " + (size / Mm.SZ_1M) + " MiB at " + Mm.pa(base) + nidSuffix(nid));
         return cma;
     }
 
+    /**
+     * " on node %d", NUMA_NO_NODE included ("on node -1"), as 6.5 to 6.13 print it. (A proposed
+     * version printed the node only when one was given; 6.14 dropped the node from the line.)
+     */
+    private static String nidSuffix(int nid) {
+        return " on node " + nid;
+    }
+
     private ErrnoException failed(Errno errno, long size, int nid, String reason) {
-        log.err("cma: Failed to reserve " + (size / Mm.SZ_1M) + " MiB on node " + nid);
+        log.err("cma: Failed to reserve " + (size / Mm.SZ_1M) + " MiB" + nidSuffix(nid));
         return new ErrnoException(errno, "cma_declare_contiguous_nid: " + reason);
     }
 

@@ -6,7 +6,8 @@ import java.util.function.Consumer;
 
 /**
  * The simulated machine's kernel ring buffer: what {@code dmesg} shows. Messages carry the
- * kernel's text exactly (prefix included, e.g. "cma: Reserved 64 MiB at 0x... on node -1").
+ * kernel's text exactly, prefix included: "cma: Reserved 64 MiB at 0x0000000001000000" (6.12 adds
+ * " on node 1" for an area placed on a node).
  * Thread-safe.
  */
 public final class KernelLog {

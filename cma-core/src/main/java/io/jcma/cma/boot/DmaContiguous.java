@@ -4,7 +4,11 @@ import io.jcma.cma.Cma;
 import io.jcma.cma.ErrnoException;
 import io.jcma.cma.mm.Mm;
 
-/** dma_contiguous_reserve() of kernel/dma/contiguous.c: the default ("reserved") area. */
+/**
+ * dma_contiguous_reserve() of kernel/dma/contiguous.c: the per-node areas of
+ * {@code cma_pernuma=} / {@code numa_cma=} (dma_numa_cma_reserve()), then the default
+ * ("reserved") area.
+ */
 final class DmaContiguous {
     private DmaContiguous() {
     }
@@ -20,6 +24,7 @@ final class DmaContiguous {
         long selectedBase = 0;
         long selectedLimit = limit;
         boolean fixed = false;
+        numaReserve(boot, cmdline);
         boot.log().debug("cma: dma_contiguous_reserve(limit " + String.format("%08x", limit) + ")");
         if (cmdline.given()) {
             selectedSize = cmdline.size;
@@ -42,5 +47,31 @@ final class DmaContiguous {
             }
         }
         return null;
+    }
+
+    /**
+     * dma_numa_cma_reserve() (6.12): for each node, in node order, "pernuma%d" of
+     * {@code cma_pernuma=} bytes and then "numa%d" of its {@code numa_cma=} bytes, each placed
+     * on that node only; a failure is warned about and the next one tried. The nodes are those
+     * memblock has memory on (the possible nodes of a machine that describes its NUMA layout).
+     */
+    static void numaReserve(EarlyBoot boot, EarlyCma cmdline) {
+        int[] nodes = boot.memblock().memory().stream().mapToInt(r -> r.nid()).filter(n -> n >= 0).distinct().sorted().toArray();
+        for (int nid : nodes) {
+            if (cmdline.pernumaSize != 0) {
+                declare(boot, cmdline.pernumaSize, "pernuma" + nid, nid);
+            }
+            if (nid < EarlyCma.MAX_NUMNODES && cmdline.numaSize[nid] != 0) {
+                declare(boot, cmdline.numaSize[nid], "numa" + nid, nid);
+            }
+        }
+    }
+
+    private static void declare(EarlyBoot boot, long size, String name, int nid) {
+        try {
+            boot.cma().declareContiguousNid(0, size, 0, 0, 0, false, name, nid);
+        } catch (ErrnoException e) {
+            boot.log().warn("cma: dma_numa_cma_reserve: reservation failed: err " + e.errno().ret() + ", node " + nid);
+        }
     }
 }

@@ -11,6 +11,9 @@ import io.jcma.cma.KernelLog;
  * only if it has them, base and limit: the static variables keep the earlier values.
  */
 final class EarlyCma {
+    /** MAX_NUMNODES (1 << CONFIG_NODES_SHIFT, 6 on Debian's x86-64 and arm64 kernels). */
+    static final int MAX_NUMNODES = 64;
+
     /** size_cmdline: -1 until a cma= is seen. */
     long size = -1;
     long base;
@@ -40,6 +43,54 @@ final class EarlyCma {
             return;
         }
         limit = Cmdline.memparse(value, i + 1).value();
+    }
+
+    /** pernuma_size_bytes: {@code cma_pernuma=}. */
+    long pernumaSize;
+    /** numa_cma_size[]: {@code numa_cma=}. */
+    final long[] numaSize = new long[MAX_NUMNODES];
+
+    /** early_cma_pernuma(): memparse, never an error. */
+    void parsePernuma(String value) {
+        pernumaSize = value == null ? 0 : Cmdline.memparse(value, 0).value();
+    }
+
+    /**
+     * early_numa_cma(): {@code node:size[,node:size]...}, read until the first item that is not
+     * a decimal node below MAX_NUMNODES followed by ':'; what was read before stays.
+     */
+    void parseNuma(String value) {
+        if (value == null) {
+            return;
+        }
+        int i = 0;
+        int n = value.length();
+        while (i < n) {
+            int j = i;
+            while (j < n && Character.isDigit(value.charAt(j))) {
+                j++;
+            }
+            if (j == i || j >= n || value.charAt(j) != ':') {
+                break;
+            }
+            long nid;
+            try {
+                nid = Long.parseLong(value.substring(i, j));
+            } catch (NumberFormatException e) {
+                break;
+            }
+            if (nid >= MAX_NUMNODES) {
+                break;
+            }
+            Cmdline.Parsed p = Cmdline.memparse(value, j + 1);
+            numaSize[(int) nid] = p.value();
+            i = p.end();
+            if (i < n && value.charAt(i) == ',') {
+                i++;
+            } else {
+                break;
+            }
+        }
     }
 
     boolean given() {

@@ -3,6 +3,7 @@ package io.jcma.cma.boot;
 import io.jcma.cma.Cma;
 import io.jcma.cma.CmaAreas;
 import io.jcma.cma.KernelLog;
+import io.jcma.cma.fdt.Fdt;
 import io.jcma.cma.fs.CmaFs;
 import io.jcma.cma.fs.KernelFs;
 import io.jcma.cma.mm.Memblock;
@@ -29,15 +30,21 @@ import java.util.ServiceLoader;
  *
  * <h2>Boot, in the kernel's order</h2>
  * <ol>
- *   <li>RAM ranges go to memblock (memblock_add_node), early reservations are reserved.</li>
- *   <li>Early parameters are parsed: {@code cma=}, {@code memblock=debug}, {@code cma_debug}.</li>
+ *   <li>RAM ranges go to memblock (memblock_add_node), early reservations are reserved. With a
+ *       device tree, RAM comes from its memory nodes when the platform gives none.</li>
+ *   <li>Early parameters are parsed: {@code cma=}, {@code numa_cma=}, {@code cma_pernuma=},
+ *       {@code cma_debug}.</li>
+ *   <li>With a device tree (arm64's arm64_memblock_init()): /reserved-memory's static regions
+ *       are reserved, then the /memreserve/ entries, then the dynamic regions are placed and
+ *       every region initialised (CMA pools, DMA pools, no-map carve-outs).</li>
  *   <li>Zone ranges are computed and logged ("Zone ranges:", "Early memory node ranges").</li>
- *   <li>Boot hooks reserve what they own (DT reserved-memory pools, swiotlb).</li>
- *   <li>dma_contiguous_reserve(): the default area "reserved".</li>
+ *   <li>Boot hooks reserve what they own (swiotlb).</li>
+ *   <li>dma_contiguous_reserve(): the per-node areas, then the default area "reserved".</li>
  *   <li>RAM is mapped through the backing; memblock's free memory goes to the page allocator
  *       (memblock_free_all).</li>
  *   <li>core_initcall: cma_init_reserved_areas() activates every area.</li>
- *   <li>Pseudo files are registered; boot hooks run their late part.</li>
+ *   <li>Pseudo files are registered; the device tree's device nodes are listed; boot hooks run
+ *       their late part.</li>
  * </ol>
  * Errors the kernel logs and survives (a bad {@code cma=}, an area that does not fit) are logged
  * and the boot goes on; {@link #errors()} lists them.
@@ -55,10 +62,14 @@ public final class Machine implements AutoCloseable {
     private final PageAllocator pageAllocator;
     private final KernelFs fs;
     private final Cma defaultArea;
+    private final long dmaLimit;
+    private final List<ReservedRegion> reservedMemory;
+    private final List<DeviceNode> devices;
 
     private Machine(Platform platform, Cmdline cmdline, KernelLog log, Memblock memblock, CmaAreas cma,
                     ZoneLayout zoneLayout, List<Zone> zones, PhysicalMemory memory, Pageblocks pageblocks,
-                    PageAllocator pageAllocator, KernelFs fs, Cma defaultArea) {
+                    PageAllocator pageAllocator, KernelFs fs, Cma defaultArea, long dmaLimit,
+                    List<ReservedRegion> reservedMemory, List<DeviceNode> devices) {
         this.platform = platform;
         this.cmdline = cmdline;
         this.log = log;
@@ -71,6 +82,9 @@ public final class Machine implements AutoCloseable {
         this.pageAllocator = pageAllocator;
         this.fs = fs;
         this.defaultArea = defaultArea;
+        this.dmaLimit = dmaLimit;
+        this.reservedMemory = List.copyOf(reservedMemory);
+        this.devices = List.copyOf(devices);
     }
 
     /** Chooses the page allocator a machine runs; the default is {@link PageAllocator#simple}. */
@@ -98,7 +112,11 @@ public final class Machine implements AutoCloseable {
      */
     public static Machine boot(Platform platform, List<BootHook> hooks) {
         KernelLog log = KernelLog.create();
-        Cmdline cmdline = Cmdline.parse(platform.cmdline());
+        String text = platform.cmdline();
+        if (text.isEmpty() && platform.deviceTree() != null) {
+            text = DeviceTreeBoot.bootargs(platform.deviceTree(), log);
+        }
+        Cmdline cmdline = Cmdline.parse(text);
         MemoryBacking backing = openBacking(platform.backing());
         try {
             return boot(platform, hooks, log, cmdline, backing);
@@ -113,10 +131,22 @@ public final class Machine implements AutoCloseable {
         if (cmdline.has("cma_debug") || cmdline.all("dyndbg").size() > 0) {
             log.setDebug(true);
         }
+        Fdt dt = platform.deviceTree();
         log.info("Linux version 6.12.0-jcma (jcma simulated " + platform.arch().kernelName() + ")");
+        if (dt != null) {
+            log.info("Machine model: " + DeviceTreeBoot.machineName(dt));
+        }
         log.info("Kernel command line: " + cmdline.text());
 
-        List<MemoryBank> banks = banks(platform, backing);
+        List<MemRange> ram = platform.memory();
+        if (ram.isEmpty() && dt != null) {
+            ram = DeviceTreeBoot.memory(dt, log);
+            if (ram.isEmpty()) {
+                throw new IllegalArgumentException("memory: none (the device tree's memory nodes are missing, empty or"
+                        + " zero-sized: give --mem or --memory, as a bootloader would fill them in)");
+            }
+        }
+        List<MemoryBank> banks = banks(ram, backing);
         Memblock memblock = Memblock.create();
         for (MemoryBank b : banks) {
             memblock.add(b.start(), b.end() - b.start(), b.nid());
@@ -127,14 +157,14 @@ public final class Machine implements AutoCloseable {
 
         EarlyCma earlyCma = new EarlyCma();
         for (Cmdline.Param p : cmdline.params()) {
-            if (p.name().equals("cma")) {
-                earlyCma.parse(p.value(), log);
+            switch (p.name()) {
+                case "cma" -> earlyCma.parse(p.value(), log);
+                case "numa_cma" -> earlyCma.parseNuma(p.value());
+                case "cma_pernuma" -> earlyCma.parsePernuma(p.value());
+                default -> {
+                }
             }
         }
-
-        ZoneLayout layout = platform.arch().zoneLayout(memblock, platform.dmaLimit());
-        List<Zone> zones = layout.zones(banks);
-        logZones(log, layout, memblock, banks);
 
         CmaAreas cma = CmaAreas.create(memblock, log);
         Cma[] defaultArea = new Cma[1];
@@ -179,10 +209,23 @@ public final class Machine implements AutoCloseable {
                 defaultArea[0] = area;
             }
         };
+        List<ReservedRegion> regions = List.of();
+        long dmaLimit = platform.dmaLimit();
+        if (dt != null) {
+            regions = DeviceTreeBoot.reservedMemory(early, dt);
+            if (dmaLimit == 0) {
+                dmaLimit = DeviceTreeBoot.dmaLimit(dt, log);
+            }
+        }
+
+        ZoneLayout layout = platform.arch().zoneLayout(memblock, dmaLimit);
+        List<Zone> zones = layout.zones(banks);
+        logZones(log, layout, memblock, banks);
+
         for (BootHook h : hooks) {
             h.reserve(early);
         }
-        DmaContiguous.reserve(early, earlyCma, platform.arch().dmaContiguousLimit(memblock, platform.dmaLimit()));
+        DmaContiguous.reserve(early, earlyCma, platform.arch().dmaContiguousLimit(memblock, dmaLimit));
 
         PhysicalMemory memory = PhysicalMemory.of(banks, backing);
         Pageblocks pageblocks = Pageblocks.create(memory.startPfn(), memory.endPfn());
@@ -192,8 +235,9 @@ public final class Machine implements AutoCloseable {
 
         KernelFs fs = KernelFs.create();
         CmaFs.register(fs, cma, allocator);
+        List<DeviceNode> devices = dt == null ? List.of() : DeviceTreeBoot.devices(dt, regions, log);
         Machine m = new Machine(platform, cmdline, log, memblock, cma, layout, zones, memory, pageblocks, allocator,
-                fs, defaultArea[0]);
+                fs, defaultArea[0], dmaLimit, regions, devices);
         for (BootHook h : hooks) {
             h.late(m);
         }
@@ -216,13 +260,13 @@ public final class Machine implements AutoCloseable {
     }
 
     /** The RAM banks: the backing's own layout if it dictates one, else the platform's ranges. */
-    private static List<MemoryBank> banks(Platform platform, MemoryBacking backing) {
+    private static List<MemoryBank> banks(List<MemRange> ram, MemoryBacking backing) {
         Optional<List<MemoryBank>> fixed = backing.ramLayout();
         List<MemoryBank> raw = new ArrayList<>();
         if (fixed.isPresent()) {
             raw.addAll(fixed.get());
         } else {
-            for (MemRange r : platform.memory()) {
+            for (MemRange r : ram) {
                 // e820 trims partial pages: RAM starts at the next page and ends at the last whole one.
                 long s = Mm.pfnUp(r.start());
                 long e = Mm.pfnDown(r.end());
@@ -347,6 +391,44 @@ public final class Machine implements AutoCloseable {
     /** dma_contiguous_default_area: the default area ("reserved" or a DT default pool). */
     public Optional<Cma> defaultArea() {
         return Optional.ofNullable(defaultArea);
+    }
+
+    /** The device tree the machine booted from. */
+    public Optional<Fdt> deviceTree() {
+        return Optional.ofNullable(platform.deviceTree());
+    }
+
+    /** The DMA limit in force: the platform's, else the device tree's dma-ranges; 0 for none (exclusive). */
+    public long dmaLimit() {
+        return dmaLimit;
+    }
+
+    /**
+     * The device tree's /reserved-memory regions after their init functions ran, in the order
+     * they ran: dynamically placed ones first, then the others by address.
+     */
+    public List<ReservedRegion> reservedMemory() {
+        return reservedMemory;
+    }
+
+    /** The device tree's device nodes, depth first (empty without a device tree). */
+    public List<DeviceNode> devices() {
+        return devices;
+    }
+
+    /** dma_contiguous_pernuma_area[nid]: the {@code cma_pernuma=} area of node {@code nid}. */
+    public Optional<Cma> pernumaArea(int nid) {
+        return cma.byName("pernuma" + nid).filter(c -> c.nid() == nid);
+    }
+
+    /** dma_contiguous_numa_area[nid]: the {@code numa_cma=} area of node {@code nid}. */
+    public Optional<Cma> numaArea(int nid) {
+        return cma.byName("numa" + nid).filter(c -> c.nid() == nid);
+    }
+
+    /** The devices compatible with {@code compat} (of_find_compatible_node()). */
+    public List<DeviceNode> devices(String compat) {
+        return devices.stream().filter(d -> d.isCompatible(compat)).toList();
     }
 
     /** The messages logged at KERN_ERR during and since boot. */

@@ -1,5 +1,6 @@
 package io.jcma.cma.boot;
 
+import io.jcma.cma.fdt.Fdt;
 import io.jcma.cma.mm.Mm;
 
 import java.util.ArrayList;
@@ -10,17 +11,32 @@ import java.util.List;
  * reservations (kernel image, initrd, firmware tables), the kernel command line, the
  * architecture and the memory backing. Build one with {@link #builder()}.
  *
+ * <p>A platform can carry a flattened device tree ({@link Builder#deviceTree}). The boot then
+ * takes from it what the platform does not say itself: RAM from its memory nodes when
+ * {@link #memory()} is empty, the command line from /chosen bootargs when {@link #cmdline()}
+ * is empty, the DMA limit from dma-ranges when {@link #dmaLimit()} is 0; and always its
+ * /memreserve/ entries, reserved-memory regions and device nodes. Its architecture defaults to
+ * arm64.
+ *
  * @param backing a {@code --backing} spec: "sparse-file" (default) or a provider's, e.g.
  *                "hugepages:2M:64"
  * @param dmaLimit the smallest DMA limit the firmware describes (DT dma-ranges), 0 for none
+ * @param deviceTree the flattened device tree the machine boots from, or null
  */
 public record Platform(List<MemRange> memory, List<MemRange> reservations, String cmdline, Arch arch,
-                       String backing, long dmaLimit) {
+                       String backing, long dmaLimit, Fdt deviceTree) {
     public Platform {
         memory = List.copyOf(memory);
         reservations = List.copyOf(reservations);
         cmdline = cmdline == null ? "" : cmdline;
         backing = backing == null ? "sparse-file" : backing;
+        arch = arch == null ? (deviceTree != null ? Arch.ARM64 : Arch.X86_64) : arch;
+    }
+
+    /** The platform without a device tree, as before the device-tree support (source compatibility). */
+    public Platform(List<MemRange> memory, List<MemRange> reservations, String cmdline, Arch arch, String backing,
+                    long dmaLimit) {
+        this(memory, reservations, cmdline, arch, backing, dmaLimit, null);
     }
 
     public static Builder builder() {
@@ -35,6 +51,7 @@ public record Platform(List<MemRange> memory, List<MemRange> reservations, Strin
         b.arch = arch;
         b.backing = backing;
         b.dmaLimit = dmaLimit;
+        b.deviceTree = deviceTree;
         return b;
     }
 
@@ -42,9 +59,10 @@ public record Platform(List<MemRange> memory, List<MemRange> reservations, Strin
         private final List<MemRange> memory = new ArrayList<>();
         private final List<MemRange> reservations = new ArrayList<>();
         private String cmdline = "";
-        private Arch arch = Arch.X86_64;
+        private Arch arch;
         private String backing = "sparse-file";
         private long dmaLimit;
+        private Fdt deviceTree;
 
         private Builder() {
         }
@@ -73,6 +91,7 @@ public record Platform(List<MemRange> memory, List<MemRange> reservations, Strin
             return this;
         }
 
+        /** The architecture; null for the default (arm64 with a device tree, else x86_64). */
         public Builder arch(Arch a) {
             arch = a;
             return this;
@@ -88,8 +107,19 @@ public record Platform(List<MemRange> memory, List<MemRange> reservations, Strin
             return this;
         }
 
+        /** Boots from {@code fdt} (arm64 unless {@link #arch} says otherwise). */
+        public Builder deviceTree(Fdt fdt) {
+            deviceTree = fdt;
+            return this;
+        }
+
+        /** Whether RAM was given ({@link #mem} or {@link #memory}). */
+        public boolean hasMemory() {
+            return !memory.isEmpty();
+        }
+
         public Platform build() {
-            return new Platform(memory, reservations, cmdline, arch, backing, dmaLimit);
+            return new Platform(memory, reservations, cmdline, arch, backing, dmaLimit, deviceTree);
         }
     }
 }

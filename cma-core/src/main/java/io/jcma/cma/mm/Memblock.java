@@ -97,6 +97,36 @@ public final class Memblock {
         merge(memory);
     }
 
+    /** memblock_clear_nomap(): undoes {@link #markNomap} over the range. */
+    public void clearNomap(long base, long size) {
+        checkRange(base, size);
+        long end = base + size;
+        List<Region> out = new ArrayList<>();
+        for (Region r : memory) {
+            if (r.end() <= base || r.base() >= end || !r.nomap()) {
+                out.add(r);
+                continue;
+            }
+            if (r.base() < base) {
+                out.add(new Region(r.base(), base - r.base(), r.nid(), r.flags()));
+            }
+            long s = Math.max(r.base(), base);
+            long e = Math.min(r.end(), end);
+            out.add(new Region(s, e - s, r.nid(), r.flags() & ~FLAG_NOMAP));
+            if (r.end() > end) {
+                out.add(new Region(end, r.end() - end, r.nid(), r.flags()));
+            }
+        }
+        memory.clear();
+        memory.addAll(out);
+        merge(memory);
+    }
+
+    /** memblock_overlaps_region(&memblock.memory, ...): true if any byte of the range is memory. */
+    public boolean overlapsMemory(long base, long size) {
+        return overlaps(memory, base, size);
+    }
+
     public boolean bottomUp() {
         return bottomUp;
     }
