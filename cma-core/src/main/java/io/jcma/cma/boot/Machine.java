@@ -5,6 +5,7 @@ import io.jcma.cma.CmaAreas;
 import io.jcma.cma.KernelLog;
 import io.jcma.cma.fs.CmaFs;
 import io.jcma.cma.fs.KernelFs;
+import io.jcma.cma.fs.MmFs;
 import io.jcma.cma.mm.Memblock;
 import io.jcma.cma.mm.MemoryBacking;
 import io.jcma.cma.mm.MemoryBackingProvider;
@@ -73,13 +74,13 @@ public final class Machine implements AutoCloseable {
         this.defaultArea = defaultArea;
     }
 
-    /** Chooses the page allocator a machine runs; the default is {@link PageAllocator#simple}. */
+    /** Chooses the page allocator a machine runs; the default is {@link PageAllocator#buddy}. */
     @FunctionalInterface
     public interface PageAllocatorFactory {
         PageAllocator create(PhysicalMemory memory, List<Zone> zones, Pageblocks pageblocks);
     }
 
-    private static volatile PageAllocatorFactory defaultAllocator = PageAllocator::simple;
+    private static volatile PageAllocatorFactory defaultAllocator = PageAllocator::buddy;
 
     /** Sets the page allocator used by later boots (the buddy allocator installs itself here). */
     public static void setDefaultPageAllocator(PageAllocatorFactory f) {
@@ -192,6 +193,7 @@ public final class Machine implements AutoCloseable {
 
         KernelFs fs = KernelFs.create();
         CmaFs.register(fs, cma, allocator);
+        MmFs.register(fs, allocator);
         Machine m = new Machine(platform, cmdline, log, memblock, cma, layout, zones, memory, pageblocks, allocator,
                 fs, defaultArea[0]);
         for (BootHook h : hooks) {
