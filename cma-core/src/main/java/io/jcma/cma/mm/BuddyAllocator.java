@@ -274,7 +274,18 @@ final class BuddyAllocator implements PageAllocator {
         if (bi < 0 || bi >= blockZone.length || blockZone[bi] < 0) {
             return null;
         }
-        return zones[blockZone[bi]];
+        ZoneArea z = zones[blockZone[bi]];
+        if (z.zone.contains(pfn)) {
+            return z;
+        }
+        // A zone or node boundary inside this pageblock: look the pfn up exactly.
+        MemoryBank b = memory.bankOf(pfn);
+        for (ZoneArea other : zones) {
+            if (b != null && other.zone.nid() == b.nid() && other.zone.contains(pfn)) {
+                return other;
+            }
+        }
+        return null;
     }
 
     private static boolean mergeable(Migratetype mt) {
