@@ -149,6 +149,8 @@ final class BuddyAllocator implements PageAllocator {
     private final List<Region> regions = new ArrayList<>();
     private final ArrayDeque<Integer> freeRegionIds = new ArrayDeque<>();
     private final boolean singleNode;
+    /** node_zonelists[ZONELIST_FALLBACK] cut at each highest zone type, by ZoneType ordinal. */
+    private final ZoneArea[][] zonelists = new ZoneArea[ZoneType.values().length][];
 
     /** struct zone's free_area[] and vmstat counters. */
     static final class ZoneArea {
@@ -191,6 +193,9 @@ final class BuddyAllocator implements PageAllocator {
             zones[i] = new ZoneArea(sorted.get(i));
         }
         this.singleNode = sorted.stream().mapToInt(Zone::nid).distinct().count() <= 1;
+        for (ZoneType t : ZoneType.values()) {
+            zonelists[t.ordinal()] = buildZonelist(t);
+        }
         this.firstBlock = base >>> Mm.PAGEBLOCK_ORDER;
         long lastBlock = (limit + Mm.PAGEBLOCK_NR_PAGES - 1) >>> Mm.PAGEBLOCK_ORDER;
         this.blockZone = new byte[(int) (lastBlock - firstBlock)];
@@ -680,33 +685,41 @@ final class BuddyAllocator implements PageAllocator {
     }
 
     /** The zonelist for gfp_zone(): node 0's zones downward from the highest, then the other nodes'. */
-    private List<ZoneArea> zonelist(ZoneType highest) {
+    private ZoneArea[] buildZonelist(ZoneType highest) {
         List<ZoneArea> out = new ArrayList<>();
-        for (int i = zones.length - 1; i >= 0; i--) {
-            ZoneArea z = zones[i];
-            if (z.zone.type().ordinal() <= highest.ordinal() && z.managed > 0) {
+        for (ZoneArea z : zones) {
+            if (z.zone.type().ordinal() <= highest.ordinal()) {
                 out.add(z);
             }
         }
         out.sort(Comparator.comparingInt((ZoneArea z) -> z.zone.nid())
                 .thenComparing((ZoneArea z) -> z.zone.type(), Comparator.reverseOrder()));
-        return out;
+        return out.toArray(ZoneArea[]::new);
     }
 
     /** get_page_from_freelist() with the ALLOC_NOFRAGMENT retry of __alloc_pages(). */
     private long getPageFromFreelist(int order, int gfp) {
         Migratetype mt = Gfp.migratetype(gfp);
         int allocFlags = mt == Migratetype.MOVABLE ? ALLOC_CMA : 0;
-        List<ZoneArea> zl = zonelist(Gfp.highestZone(gfp));
-        if (zl.isEmpty()) {
+        ZoneArea preferred = null;
+        for (ZoneArea z : zonelists[Gfp.highestZone(gfp).ordinal()]) {
+            if (z.managed > 0) {
+                preferred = z;
+                break;
+            }
+        }
+        if (preferred == null) {
             return -1;
         }
-        if (zl.getFirst().zone.type() == ZoneType.NORMAL && (singleNode || hasPopulated(zl.getFirst().zone.nid(),
+        if (preferred.zone.type() == ZoneType.NORMAL && (singleNode || hasPopulated(preferred.zone.nid(),
                 ZoneType.DMA32))) {
             allocFlags |= ALLOC_NOFRAGMENT;
         }
         while (true) {
-            for (ZoneArea z : zl) {
+            for (ZoneArea z : zonelists[Gfp.highestZone(gfp).ordinal()]) {
+                if (z.managed == 0) {
+                    continue; // build_zonerefs_node() lists managed zones only
+                }
                 long pfn = rmqueue(z, order, mt, allocFlags);
                 if (pfn >= 0) {
                     return pfn;

@@ -31,6 +31,8 @@ class BuddyContentionTest {
             Cma area = m.cma().byName("reserved").orElseThrow();
             int users = 3;
             CountDownLatch start = new CountDownLatch(1);
+            CountDownLatch usersReady = new CountDownLatch(users);
+            CountDownLatch migrated = new CountDownLatch(1);
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
             AtomicLong reads = new AtomicLong();
             List<Thread> threads = new ArrayList<>();
@@ -39,7 +41,7 @@ class BuddyContentionTest {
                 threads.add(Thread.ofPlatform().start(() -> {
                     try {
                         start.await();
-                        user(pa, seed, reads);
+                        user(pa, seed, reads, usersReady, migrated);
                     } catch (Throwable e) {
                         failures.add(e);
                     }
@@ -48,6 +50,13 @@ class BuddyContentionTest {
             threads.add(Thread.ofPlatform().start(() -> {
                 try {
                     start.await();
+                    usersReady.await();
+                    // Phase 1: the whole area, while the users only read: every lent page migrates.
+                    try {
+                        area.alloc(area.count(), 0, true).ifPresent(area::release);
+                    } finally {
+                        migrated.countDown();
+                    }
                     SplittableRandom rnd = new SplittableRandom(99);
                     List<CmaAllocation> held = new ArrayList<>();
                     for (int i = 0; i < 60; i++) {
@@ -76,11 +85,28 @@ class BuddyContentionTest {
         }
     }
 
-    private static void user(PageAllocator pa, long seed, AtomicLong reads) {
+    private static void user(PageAllocator pa, long seed, AtomicLong reads, CountDownLatch ready,
+                             CountDownLatch migrated) throws InterruptedException {
         SplittableRandom rnd = new SplittableRandom(seed);
         List<MovableRegion> regions = new ArrayList<>();
         List<long[]> expect = new ArrayList<>();
         List<long[]> pages = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            MovableRegion r = pa.allocMovable(64).orElseThrow();
+            long[] values = new long[64];
+            for (int p = 0; p < values.length; p++) {
+                values[p] = rnd.nextLong();
+                r.putLong(Mm.pfnPhys(p) + 512, values[p]);
+            }
+            regions.add(r);
+            expect.add(values);
+        }
+        ready.countDown();
+        while (!migrated.await(0, TimeUnit.MILLISECONDS)) {
+            int k = rnd.nextInt(regions.size());
+            check(regions.get(k), expect.get(k));
+            reads.incrementAndGet();
+        }
         for (int i = 0; i < 3000; i++) {
             int op = rnd.nextInt(6);
             if (op == 0 && regions.size() < 40) {
