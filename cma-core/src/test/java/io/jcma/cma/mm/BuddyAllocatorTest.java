@@ -51,6 +51,23 @@ class BuddyAllocatorTest {
     }
 
     @Test
+    void aSixtyFourGibMachineFitsInPrimitiveArrays() {
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long before = rt.totalMemory() - rt.freeMemory();
+        try (Machine m = boot(64L << 30, "cma=1G")) {
+            System.gc();
+            long used = (rt.totalMemory() - rt.freeMemory()) - before;
+            // 16 Mi pages at 9 bytes each (flags, next, prev) plus the pageblock bytes: 144 MiB.
+            assertThat(used).as("heap held by a booted 64 GiB machine").isLessThan(200L << 20);
+            assertThat(m.pageAllocator().managedPages()).isEqualTo(16L << 20);
+            long maxOrder = m.pageAllocator().freeAreas().stream().mapToLong(a -> a.nrFree(Mm.MAX_PAGE_ORDER)).sum();
+            assertThat(maxOrder).isEqualTo((16L << 20) >> Mm.MAX_PAGE_ORDER);
+            assertThat(m.cma().byName("reserved").orElseThrow().alloc(1L << 18, 0, false)).isPresent();
+        }
+    }
+
+    @Test
     void cmaPageblocksGoToTheCmaLists() {
         try (Machine m = boot(64 * MIB, "cma=16M")) {
             Cma area = m.cma().byName("reserved").orElseThrow();

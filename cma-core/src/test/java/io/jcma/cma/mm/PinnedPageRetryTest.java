@@ -79,10 +79,13 @@ class PinnedPageRetryTest {
             int blocks = (int) (area.count() >> Mm.PAGEBLOCK_ORDER);
             List<MovableRegion> pinned = pinOnePagePerBlock(m, area, blocks);
             long free = m.pageAllocator().freePages();
+            String pagetypeinfo = m.fs().read("/proc/pagetypeinfo");
 
             Optional<CmaAllocation> a = area.alloc(512, 9, false);
 
             assertThat(a).isEmpty();
+            assertThat(m.fs().read("/proc/pagetypeinfo")).as("isolation undone, free blocks remerged")
+                    .isEqualTo(pagetypeinfo);
             assertThat(area.metrics().busyRetries()).isEqualTo(blocks);
             assertThat(m.errors()).contains("cma: __cma_alloc: reserved: alloc failed, req-size: 512 pages, ret: -16");
             assertThat(m.pageAllocator().freePages()).as("everything given back").isEqualTo(free);
