@@ -175,6 +175,43 @@ class BuddyAllocatorTest {
     }
 
     @Test
+    void unmovableClaimsAMostlyFreeMovablePageblockBelowPageblockOrder() {
+        try (Machine m = boot(64 * MIB, "")) {
+            PageAllocator pa = m.pageAllocator();
+            long p0 = pa.allocPages(0, Gfp.DMA | Gfp.MOVABLE);
+            for (int i = 0; i < 3; i++) {
+                assertThat(pa.allocPages(10, Gfp.DMA | Gfp.MOVABLE)).isNotNegative();
+            }
+            assertThat(pa.allocPages(9, Gfp.DMA | Gfp.MOVABLE)).isEqualTo(p0 ^ Mm.PAGEBLOCK_NR_PAGES);
+            // Only orders 0..8 of p0's pageblock are left: 511 free pages, so the block is claimed whole.
+            long u = pa.allocPages(0, Gfp.DMA | Gfp.KERNEL);
+            assertThat(u >> Mm.PAGEBLOCK_ORDER).isEqualTo(p0 >> Mm.PAGEBLOCK_ORDER);
+            assertThat(m.pageblocks().get(p0)).isEqualTo(Migratetype.UNMOVABLE);
+            assertThat(m.pageAllocator().freeAreas().getFirst().freeBlocks(Migratetype.MOVABLE, 0)).isZero();
+            assertThat(buddy(m).checkInvariants()).isNull();
+        }
+    }
+
+    @Test
+    void movableTakesBackAFreeUnmovablePageblockWhole() {
+        try (Machine m = boot(64 * MIB, "")) {
+            PageAllocator pa = m.pageAllocator();
+            long u = pa.allocPages(0, Gfp.DMA | Gfp.KERNEL);
+            long sibling = (u ^ Mm.PAGEBLOCK_NR_PAGES) & -Mm.PAGEBLOCK_NR_PAGES;
+            assertThat(m.pageblocks().get(sibling)).isEqualTo(Migratetype.UNMOVABLE);
+            for (int i = 0; i < 3; i++) {
+                assertThat(pa.allocPages(10, Gfp.DMA | Gfp.MOVABLE)).isNotNegative();
+            }
+            long mv = pa.allocPages(0, Gfp.DMA | Gfp.MOVABLE);
+            assertThat(mv >> Mm.PAGEBLOCK_ORDER).as("the largest fallback block: the free sibling pageblock")
+                    .isEqualTo(sibling >> Mm.PAGEBLOCK_ORDER);
+            assertThat(m.pageblocks().get(sibling)).isEqualTo(Migratetype.MOVABLE);
+            assertThat(m.pageblocks().get(u)).isEqualTo(Migratetype.UNMOVABLE);
+            assertThat(buddy(m).checkInvariants()).isNull();
+        }
+    }
+
+    @Test
     void unmovableNeverTakesCma() {
         try (Machine m = boot(64 * MIB, "cma=32M")) {
             Cma area = m.cma().byName("reserved").orElseThrow();
