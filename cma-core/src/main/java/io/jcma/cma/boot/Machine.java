@@ -82,7 +82,7 @@ public final class Machine implements AutoCloseable {
 
     private static volatile PageAllocatorFactory defaultAllocator = PageAllocator::buddy;
 
-    /** Sets the page allocator used by later boots (the buddy allocator installs itself here). */
+    /** Sets the page allocator used by later boots (PageAllocator::simple runs CMA without lending). */
     public static void setDefaultPageAllocator(PageAllocatorFactory f) {
         defaultAllocator = f;
     }
