@@ -73,6 +73,42 @@ class PinnedPageRetryTest {
     }
 
     @Test
+    void theJfrEventsCarryTheRetryAndTheMigrationCost(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (Machine m = boot(); jdk.jfr.Recording rec = new jdk.jfr.Recording()) {
+            rec.enable("jcma.CmaAllocBusyRetry");
+            rec.enable("jcma.CmaAllocFinish");
+            Cma area = m.cma().byName("reserved").orElseThrow();
+            List<MovableRegion> pinned = pinOnePagePerBlock(m, area, 1);
+            MovableRegion lent = null;
+            while (lent == null) {
+                MovableRegion r = m.pageAllocator().allocMovable(1).orElseThrow();
+                long blk = (r.pfn(0) - area.basePfn()) >> Mm.PAGEBLOCK_ORDER;
+                if (blk == 1) {
+                    lent = r;
+                }
+            }
+            rec.start();
+            Optional<CmaAllocation> a = area.alloc(512, 9, false, "jfr-test");
+            rec.stop();
+            assertThat(a).isPresent();
+            java.nio.file.Path file = dir.resolve("cma.jfr");
+            rec.dump(file);
+            List<jdk.jfr.consumer.RecordedEvent> events = jdk.jfr.consumer.RecordingFile.readAllEvents(file);
+            assertThat(events.stream().filter(e -> e.getEventType().getName().equals("jcma.CmaAllocBusyRetry")))
+                    .singleElement().satisfies(e -> assertThat(e.getLong("pfn")).isEqualTo(area.basePfn()));
+            jdk.jfr.consumer.RecordedEvent finish = events.stream()
+                    .filter(e -> e.getEventType().getName().equals("jcma.CmaAllocFinish")).findFirst().orElseThrow();
+            assertThat(finish.getLong("retries")).isEqualTo(1);
+            assertThat(finish.getLong("pagesMigrated")).isEqualTo(a.get().cost().pagesMigrated()).isPositive();
+            assertThat(finish.getLong("bytesCopied")).isEqualTo(finish.getLong("pagesMigrated") * Mm.PAGE_SIZE);
+            assertThat(lent.pfn(0) >> Mm.PAGEBLOCK_ORDER).as("the lent page moved out of the second pageblock")
+                    .isNotEqualTo((area.basePfn() >> Mm.PAGEBLOCK_ORDER) + 1);
+            assertThat(pinned).hasSize(1);
+        }
+    }
+
+    @Test
     void pinnedPagesEverywhereFailWithTheKernelsLogLineAndEbusy() {
         try (Machine m = boot()) {
             Cma area = m.cma().byName("reserved").orElseThrow();
