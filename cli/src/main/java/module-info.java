@@ -4,6 +4,7 @@ module io.jcma.cli {
     requires io.jcma.shim;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
+    requires java.desktop;
 
     opens io.jcma.cli to info.picocli;
 }

@@ -7,6 +7,7 @@ import io.jcma.cma.boot.DeviceNode;
 import io.jcma.cma.boot.Machine;
 import io.jcma.cma.boot.ReservedRegion;
 import io.jcma.cma.fdt.FdtNode;
+import io.jcma.cma.mm.MemoryPressure;
 import io.jcma.cma.mm.Mm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,18 +27,26 @@ final class BootCommand implements Callable<Integer> {
     @Mixin
     PlatformOptions platform;
 
-    @Option(names = "--json", description = "Print one JSON object {areas, reserved_memory, devices, log, errors}.")
+    @Mixin
+    PressureOptions pressure;
+
+    @Option(names = "--json", description = "Print one JSON object {areas, reserved_memory, devices, log, errors, pressure}.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         try (Machine m = Machine.boot(platform.platform())) {
-            print(m, json, System.out);
+            MemoryPressure p = pressure.apply(m);
+            print(m, json, System.out, p);
         }
         return 0;
     }
 
     static void print(Machine m, boolean json, PrintStream out) throws Exception {
+        print(m, json, out, null);
+    }
+
+    static void print(Machine m, boolean json, PrintStream out, MemoryPressure pressure) throws Exception {
         if (json) {
             Map<String, Object> root = new LinkedHashMap<>();
             List<Map<String, Object>> areas = new ArrayList<>();
@@ -74,6 +83,15 @@ final class BootCommand implements Callable<Integer> {
             root.put("devices", devices);
             root.put("log", m.log().lines());
             root.put("errors", m.errors());
+            if (pressure != null) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("pages", pressure.pages());
+                p.put("pinned_pages", pressure.pinnedPages());
+                p.put("regions", pressure.regions().size());
+                p.put("nr_free_pages", m.pageAllocator().freePages());
+                p.put("nr_free_cma", m.pageAllocator().freeCmaPages());
+                root.put("pressure", p);
+            }
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
             return;
         }
@@ -86,6 +104,11 @@ final class BootCommand implements Callable<Integer> {
         }
         if (m.cma().areas().isEmpty()) {
             out.println("(no CMA areas: on x86_64 give cma=SIZE on --cmdline)");
+        }
+        if (pressure != null) {
+            out.printf("%nMemory pressure: %d movable pages in %d regions, %d pinned; nr_free_pages %d, nr_free_cma %d%n",
+                    pressure.pages(), pressure.regions().size(), pressure.pinnedPages(),
+                    m.pageAllocator().freePages(), m.pageAllocator().freeCmaPages());
         }
         if (!m.devices().isEmpty()) {
             out.println();

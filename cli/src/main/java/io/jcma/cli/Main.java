@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code ./jcma}: the front door. */
 @Command(name = "jcma", mixinStandardHelpOptions = true, version = "jcma 0.1.0",
         description = "The Linux Contiguous Memory Allocator and DMA API on a simulated machine.",
-        subcommands = {BootCommand.class, ShellCommand.class, DtsCommand.class, HugepagesCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {BootCommand.class, ShellCommand.class, DtsCommand.class, MapCommand.class,
+                HugepagesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -24,12 +24,16 @@ final class ShellCommand implements Callable<Integer> {
     @Mixin
     PlatformOptions platform;
 
+    @Mixin
+    PressureOptions pressure;
+
     @Option(names = "-c", paramLabel = "\"CMD; CMD\"", description = "Commands to run, separated by ';' or newlines.")
     String commands;
 
     @Override
     public Integer call() throws Exception {
         try (Machine m = Machine.boot(platform.platform())) {
+            pressure.apply(m);
             Shell sh = new Shell(m, System.out, System.err);
             if (commands != null) {
                 for (String c : commands.split("[;\n]")) {

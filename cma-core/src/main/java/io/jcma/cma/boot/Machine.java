@@ -6,6 +6,7 @@ import io.jcma.cma.KernelLog;
 import io.jcma.cma.fdt.Fdt;
 import io.jcma.cma.fs.CmaFs;
 import io.jcma.cma.fs.KernelFs;
+import io.jcma.cma.fs.MmFs;
 import io.jcma.cma.mm.Memblock;
 import io.jcma.cma.mm.MemoryBacking;
 import io.jcma.cma.mm.MemoryBackingProvider;
@@ -87,15 +88,15 @@ public final class Machine implements AutoCloseable {
         this.devices = List.copyOf(devices);
     }
 
-    /** Chooses the page allocator a machine runs; the default is {@link PageAllocator#simple}. */
+    /** Chooses the page allocator a machine runs; the default is {@link PageAllocator#buddy}. */
     @FunctionalInterface
     public interface PageAllocatorFactory {
         PageAllocator create(PhysicalMemory memory, List<Zone> zones, Pageblocks pageblocks);
     }
 
-    private static volatile PageAllocatorFactory defaultAllocator = PageAllocator::simple;
+    private static volatile PageAllocatorFactory defaultAllocator = PageAllocator::buddy;
 
-    /** Sets the page allocator used by later boots (the buddy allocator installs itself here). */
+    /** Sets the page allocator used by later boots (PageAllocator::simple runs CMA without lending). */
     public static void setDefaultPageAllocator(PageAllocatorFactory f) {
         defaultAllocator = f;
     }
@@ -235,6 +236,7 @@ public final class Machine implements AutoCloseable {
 
         KernelFs fs = KernelFs.create();
         CmaFs.register(fs, cma, allocator);
+        MmFs.register(fs, allocator);
         List<DeviceNode> devices = dt == null ? List.of() : DeviceTreeBoot.devices(dt, regions, log);
         Machine m = new Machine(platform, cmdline, log, memblock, cma, layout, zones, memory, pageblocks, allocator,
                 fs, defaultArea[0], dmaLimit, regions, devices);

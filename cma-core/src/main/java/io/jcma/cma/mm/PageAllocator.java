@@ -17,6 +17,15 @@ public interface PageAllocator {
         return new SimplePageAllocator(memory, zones, pageblocks);
     }
 
+    /**
+     * The buddy allocator of mm/page_alloc.c: free lists per zone, order and migratetype, CMA
+     * pageblocks lent to movable allocations, and alloc_contig_range() that migrates them back.
+     * The machine's default.
+     */
+    static PageAllocator buddy(PhysicalMemory memory, java.util.List<Zone> zones, Pageblocks pageblocks) {
+        return new BuddyAllocator(memory, zones, pageblocks);
+    }
+
     /** memblock_free_all(): every free memblock range becomes free pages. */
     void freeMemblockMemory(Memblock memblock);
 
@@ -62,4 +71,32 @@ public interface PageAllocator {
 
     /** Free pages in CMA pageblocks (NR_FREE_CMA_PAGES). */
     long freeCmaPages();
+
+    /**
+     * Allocates {@code pages} movable pages (GFP_HIGHUSER_MOVABLE, one order-0 page each, zeroed)
+     * that a simulated user holds; they may come from CMA pageblocks and are migrated when CMA
+     * needs them back. Empty when memory runs out (an expected outcome).
+     *
+     * @throws IllegalArgumentException      if pages is not positive
+     * @throws UnsupportedOperationException if this allocator cannot migrate pages
+     */
+    default java.util.Optional<MovableRegion> allocMovable(long pages) {
+        throw new UnsupportedOperationException("allocMovable: " + getClass().getSimpleName()
+                + " does not migrate pages (use PageAllocator.buddy)");
+    }
+
+    /**
+     * The state of each page of [pfn, pfn + count), taken under one hold of the zone lock.
+     *
+     * @throws IndexOutOfBoundsException     if the range is outside the allocator's pfns
+     * @throws UnsupportedOperationException if this allocator does not track it
+     */
+    default PageState[] pageStates(long pfn, int count) {
+        throw new UnsupportedOperationException("pageStates: " + getClass().getSimpleName());
+    }
+
+    /** The free areas of every populated zone, node by node; empty if the allocator keeps none. */
+    default java.util.List<ZoneFreeArea> freeAreas() {
+        return java.util.List.of();
+    }
 }
