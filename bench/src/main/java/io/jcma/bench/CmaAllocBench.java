@@ -4,6 +4,7 @@ import io.jcma.cma.Cma;
 import io.jcma.cma.CmaAllocation;
 import io.jcma.cma.boot.Machine;
 import io.jcma.cma.boot.Platform;
+import io.jcma.cma.internal.Bitmap;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,6 +28,11 @@ import java.util.concurrent.TimeUnit;
  * seeded rolling window of live allocations (about half the area, in pieces of 1..2048 pages);
  * each invocation allocates {@code pages} with the alignment dma_alloc_contiguous() would ask
  * (min(order, 8)) and releases them, so the state stays the same.
+ *
+ * <p>{@code jcma} is the whole cma_alloc + cma_release: the bitmap, then alloc_contig_range on
+ * the buddy allocator (pageblock isolation, taking the pages off the free lists, merging them
+ * back on release), counters and events. {@code jcmaBitmap} is only jcma's bitmap search and
+ * marking (the same work as the peer), against {@code plainBitmap}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -103,7 +109,7 @@ public class CmaAllocBench {
 
         @Setup(Level.Trial)
         public void setup() {
-            plain = new PlainCma(0x30000, AREA_PAGES);
+            plain = new PlainCma(BASE_PFN, AREA_PAGES);
             fragment(new Side() {
                 @Override
                 public long alloc(int count, int align) {
@@ -116,6 +122,41 @@ public class CmaAllocBench {
                 }
             });
         }
+    }
+
+    @State(Scope.Thread)
+    public static class BitmapState {
+        Bitmap bitmap;
+
+        @Setup(Level.Trial)
+        public void setup() {
+            bitmap = new Bitmap(AREA_PAGES);
+            fragment(new Side() {
+                @Override
+                public long alloc(int count, int align) {
+                    return bitmapAlloc(bitmap, count, align);
+                }
+
+                @Override
+                public void release(long pfn, int count) {
+                    bitmap.clear(pfn - BASE_PFN, count);
+                }
+            });
+        }
+    }
+
+    static final long BASE_PFN = 0x30000;
+
+    /** jcma's search: bitmap_find_next_zero_area_off() over words, then bitmap_set(). */
+    static long bitmapAlloc(Bitmap bitmap, int count, int align) {
+        long mask = (1L << align) - 1;
+        long offset = BASE_PFN & mask;
+        long no = bitmap.findNextZeroAreaOff(AREA_PAGES, 0, count, mask, offset);
+        if (no >= AREA_PAGES) {
+            return -1;
+        }
+        bitmap.set(no, count);
+        return BASE_PFN + no;
     }
 
     /** Failed allocations, so that a fast failure is never mistaken for a fast allocation. */
@@ -134,6 +175,22 @@ public class CmaAllocBench {
         }
         s.area.release(a.get());
         return a.get().pfn();
+    }
+
+    @Benchmark
+    public long jcmaBitmap(BitmapState s, Failures f) {
+        long pfn = bitmapAlloc(s.bitmap, pages, align(pages));
+        if (pfn < 0) {
+            f.failures++;
+            return -1;
+        }
+        s.bitmap.clear(pfn - BASE_PFN, pages);
+        return pfn;
+    }
+
+    @Benchmark
+    public long plainBitmap(PlainState s, Failures f) {
+        return plain(s, f);
     }
 
     @Benchmark

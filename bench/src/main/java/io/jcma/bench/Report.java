@@ -19,9 +19,10 @@ import java.util.TreeMap;
  * Turns a JMH JSON result file into BENCHMARKS.md: each jcma benchmark beside its peers from the
  * same run, with medians, errors, ratios and whether the issue's target is met.
  *
- * <p>Convention: in each benchmark class, the method {@code jcma} (or {@code jcmaX}) is paired
- * with every other method {@code peerName} (or {@code peerNameX}) that has the same suffix X
- * and the same parameters.
+ * <p>Convention: in each benchmark class, a method {@code jcma} or {@code jcma...X} is paired
+ * with every other method whose name ends in the same capitalised word X ({@code jcmaCall} with
+ * {@code jnaCall} and {@code jnaDirectCall}; {@code jcma} with {@code plain}, which has none)
+ * and has the same parameters.
  *
  * <p>Usage: {@code Report RESULTS.json BENCHMARKS.md "COMMAND"}.
  */
@@ -48,7 +49,9 @@ public final class Report {
 
     static final List<Target> TARGETS = List.of(
             new Target("CmaAllocBench", "jcma", "plain", null, 1.0,
-                    "(1) faster than the plain bit-by-bit reference at every size"),
+                    "(1) cma_alloc + cma_release faster than the plain bit-by-bit reference at every size"),
+            new Target("CmaAllocBench", "jcmaBitmap", "plainBitmap", null, 1.0,
+                    "(1) the bitmap search alone faster than the plain bit-by-bit reference at every size"),
             new Target("NativeCallBench", "jcmaCall", null, null, 0.1,
                     "(4) an FFM downcall at least 10x cheaper than JNA's (interface- and direct-mapped)"),
             new Target("NativeCallBench", "jcmaTranslate", "jnaTranslate", null, Double.NaN,
@@ -81,9 +84,9 @@ public final class Report {
                 if (!jm.startsWith("jcma")) {
                     return;
                 }
-                String suffix = jm.substring(4);
+                String suffix = lastWord(jm);
                 methods.forEach((pm, pb) -> {
-                    if (pm.startsWith("jcma") || !pm.endsWith(suffix)) {
+                    if (pm.startsWith("jcma") || !lastWord(pm).equals(suffix)) {
                         return;
                     }
                     JsonNode jp = jb.get("primaryMetric");
@@ -99,6 +102,16 @@ public final class Report {
             });
         });
         return rows;
+    }
+
+    /** The last capitalised word of a method name: "jnaDirectCall" -> "Call", "plain" -> "". */
+    static String lastWord(String method) {
+        for (int i = method.length() - 1; i > 0; i--) {
+            if (Character.isUpperCase(method.charAt(i))) {
+                return method.substring(i);
+            }
+        }
+        return "";
     }
 
     static double median(JsonNode metric) {
