@@ -34,6 +34,7 @@ import java.util.ServiceLoader;
  *   <li>Zone ranges are computed and logged ("Zone ranges:", "Early memory node ranges").</li>
  *   <li>Boot hooks reserve what they own (DT reserved-memory pools, swiotlb).</li>
  *   <li>dma_contiguous_reserve(): the default area "reserved".</li>
+ *   <li>Boot hooks run their mem_init part (the swiotlb bounce buffer).</li>
  *   <li>RAM is mapped through the backing; memblock's free memory goes to the page allocator
  *       (memblock_free_all).</li>
  *   <li>core_initcall: cma_init_reserved_areas() activates every area.</li>
@@ -183,6 +184,9 @@ public final class Machine implements AutoCloseable {
             h.reserve(early);
         }
         DmaContiguous.reserve(early, earlyCma, platform.arch().dmaContiguousLimit(memblock, platform.dmaLimit()));
+        for (BootHook h : hooks) {
+            h.memInit(early);
+        }
 
         PhysicalMemory memory = PhysicalMemory.of(banks, backing);
         Pageblocks pageblocks = Pageblocks.create(memory.startPfn(), memory.endPfn());
