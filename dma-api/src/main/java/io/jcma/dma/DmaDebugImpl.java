@@ -78,11 +78,25 @@ final class DmaDebugImpl implements DmaDebug {
         if (!enabled) {
             return "-";
         }
-        return StackWalker.getInstance().walk(s -> s
-                .filter(f -> !f.getClassName().startsWith("io.jcma.dma."))
+        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(s -> s
+                .filter(f -> !layerClass(f.getDeclaringClass()))
                 .findFirst()
                 .map(f -> f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")")
                 .orElse("-"));
+    }
+
+    private static final java.security.CodeSource LAYER = DmaDebugImpl.class.getProtectionDomain().getCodeSource();
+
+    /** Whether {@code c} is part of the DMA layer (or the JDK), not a driver calling it. */
+    private static boolean layerClass(Class<?> c) {
+        if (c.getName().startsWith("java.")) {
+            return true;
+        }
+        if (!c.getPackageName().startsWith("io.jcma.dma")) {
+            return false;
+        }
+        java.security.CodeSource cs = c.getProtectionDomain().getCodeSource();
+        return cs == null || LAYER == null || cs.getLocation().equals(LAYER.getLocation());
     }
 
     /** err_printk(). */
@@ -405,19 +419,33 @@ final class DmaDebugImpl implements DmaDebug {
         freed.removeIf(f -> f.dev == dev && f.dma < dma + size && dma < f.dma + f.size);
     }
 
-    /** The fault reason when a device access hits memory its driver freed, else null. */
-    synchronized String freedHit(DeviceImpl dev, long dma, long len) {
-        if (!enabled || freed.isEmpty()) {
+    /**
+     * The fault reason when a device access hits memory its driver freed, else null; the hit is
+     * also reported like any other misuse.
+     */
+    String freedHit(DeviceImpl dev, long dma, long len) {
+        if (!enabled) {
             return null;
         }
-        for (Iterator<Freed> it = freed.descendingIterator(); it.hasNext(); ) {
-            Freed f = it.next();
-            if (f.dev == dev && f.dma < dma + len && dma < f.dma + f.size) {
-                return "DMA-API: device access after free [device address=" + hex(dma) + "] [freed mapping="
-                        + hex(f.dma) + " size=" + f.size + " bytes] [mapped at " + f.site + "]";
+        Freed hit = null;
+        synchronized (this) {
+            for (Iterator<Freed> it = freed.descendingIterator(); it.hasNext(); ) {
+                Freed f = it.next();
+                if (f.dev == dev && f.dma < dma + len && dma < f.dma + f.size) {
+                    hit = f;
+                    break;
+                }
             }
         }
-        return null;
+        if (hit == null) {
+            return null;
+        }
+        String msg = "device accesses DMA memory after its driver freed it [device address=" + hex(dma)
+                + "] [freed mapping=" + hex(hit.dma) + "] [size=" + hit.size + " bytes]";
+        Entry e = new Entry();
+        e.site = hit.site;
+        err(dev, e, msg, dma, len, null);
+        return "DMA-API: " + msg + " [mapped at " + hit.site + "]";
     }
 
     @Override
