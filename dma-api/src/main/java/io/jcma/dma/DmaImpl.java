@@ -513,15 +513,17 @@ final class DmaImpl implements Dma {
     public void freeAttrs(Device d, long size, DmaBuffer buf, long attrs) {
         DeviceImpl dev = dev(d);
         DmaBufferImpl b = (DmaBufferImpl) buf;
+        synchronized (live) {
+            if (b.exported && !b.freed) {
+                throw new IllegalStateException("dma_free_attrs: dev=" + dev.name() + " dma=" + Mm.pa(b.dma)
+                        + " is exported as a dma-buf (expected: dma_buf_put)");
+            }
+        }
         debug.freeCoherent(dev, size, b.dma, b.phys());
         synchronized (live) {
             if (b.freed || b.dev != dev || !live.contains(b)) {
                 throw new IllegalStateException("dma_free_attrs: dev=" + dev.name() + " dma=" + Mm.pa(b.dma) + " size=" + size
                         + " (expected: a live allocation of this device; double free?)");
-            }
-            if (b.exported) {
-                throw new IllegalStateException("dma_free_attrs: dev=" + dev.name() + " dma=" + Mm.pa(b.dma)
-                        + " is exported as a dma-buf (expected: dma_buf_put)");
             }
         }
         release(b);
