@@ -44,6 +44,8 @@ public final class SwiotlbSlots {
     private final int nslabs;
     private final int[] list;
     private final long[] allocSize;
+    /** Bit i set: a mapping starts at slot i (what swiotlb_release_slots may be given). */
+    private final long[] starts;
     private int index;
     private long used;
 
@@ -58,6 +60,7 @@ public final class SwiotlbSlots {
         this.nslabs = nslabs;
         this.list = new int[nslabs];
         this.allocSize = new long[nslabs];
+        this.starts = new long[(nslabs + 63) >>> 6];
         for (int i = 0; i < nslabs; i++) {
             list[i] = IO_TLB_SEGSIZE - (i & (IO_TLB_SEGSIZE - 1));
         }
@@ -138,6 +141,7 @@ public final class SwiotlbSlots {
         for (int i = slot - 1; (i & (IO_TLB_SEGSIZE - 1)) != IO_TLB_SEGSIZE - 1 && list[i] != 0; i--) {
             list[i] = ++count;
         }
+        starts[slot >>> 6] |= 1L << slot;
         index = wrap((long) slot + nslots);
         used += nslots;
     }
@@ -148,9 +152,10 @@ public final class SwiotlbSlots {
      * @throws IllegalStateException if no mapping starts there
      */
     public synchronized void release(int slot) {
-        if (slot < 0 || slot >= nslabs || list[slot] != 0 || allocSize[slot] == 0) {
+        if (slot < 0 || slot >= nslabs || (starts[slot >>> 6] & (1L << slot)) == 0) {
             throw new IllegalStateException("swiotlb slot: " + slot + " is not the start of a mapping");
         }
+        starts[slot >>> 6] &= ~(1L << slot);
         int nslots = nrSlots(allocSize[slot]);
         int count = slot + nslots < alignUp(slot + 1) ? list[slot + nslots] : 0;
         for (int i = slot + nslots - 1; i >= slot; i--) {
