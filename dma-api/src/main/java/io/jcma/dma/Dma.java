@@ -38,7 +38,10 @@ import java.util.Optional;
  * </ol>
  * Behind an IOMMU (iommu_dma_alloc): pages of the largest orders the IOMMU maps (2 MiB, then
  * 4 KiB; only 4 KiB with ALLOC_SINGLE_PAGES), or one contiguous CMA/page allocation with
- * FORCE_CONTIGUOUS, mapped at a top-down IOVA below the coherent mask.
+ * FORCE_CONTIGUOUS, mapped at a top-down IOVA below the coherent mask. jcma cannot vmap
+ * scattered pages into one CPU view, so a multi-page buffer with a CPU mapping tries the
+ * contiguous way first and falls back to the page-by-page one (whose CPU view is then per
+ * chunk: {@link DmaBuffer#chunks()}).
  *
  * <h2>Streaming (dma_direct_map_page, swiotlb_map)</h2>
  * Memory that is not simulated RAM, that the mask cannot reach, or any memory with

@@ -432,13 +432,19 @@ final class DmaImpl implements Dma {
         long dma;
         boolean zero;
         if (dev.iommu != null) {
-            if ((attrs & DmaAttrs.FORCE_CONTIGUOUS) != 0) {
-                Pages p = allocContiguous(dev, asize, gfp);
+            boolean force = (attrs & DmaAttrs.FORCE_CONTIGUOUS) != 0;
+            // jcma cannot vmap scattered pages into one CPU view, so a buffer that needs one tries
+            // contiguous memory first; the kernel's page-by-page path remains the fallback
+            boolean wantCpu = (attrs & (DmaAttrs.NO_KERNEL_MAPPING | DmaAttrs.ALLOC_SINGLE_PAGES)) == 0;
+            pages = null;
+            if (force || wantCpu && asize > Mm.PAGE_SIZE) {
+                Pages p = allocContiguous(dev, asize, gfp | (force ? 0 : Gfp.NOWARN));
                 if (p == null) {
                     p = allocPagesOrder(getOrder(asize), gfp);
                 }
                 pages = p == null ? null : List.of(p);
-            } else {
+            }
+            if (pages == null && !force) {
                 pages = iommuAllocPages(asize >>> Mm.PAGE_SHIFT, gfp, (attrs & DmaAttrs.ALLOC_SINGLE_PAGES) != 0);
             }
             if (pages == null) {

@@ -492,6 +492,43 @@ abstract class DmaContractTest {
     }
 
     @Test
+    void iommuBuffersWithoutACpuMappingAreBuiltFromTheLargestPages() {
+        Dma dma = boot(256 * M, "");
+        IommuDomain dom = IommuDomain.create(32);
+        Device dev = dma.newDevice("gpu0").driver("gpu").iommu(dom).build();
+        DmaBuffer b = dma.allocAttrs(dev, 4 * M + 8192, Gfp.KERNEL, DmaAttrs.NO_KERNEL_MAPPING).orElseThrow();
+        assertThat(b.source()).isEqualTo("iommu-pages:4");
+        assertThat(b.chunks()).extracting(MemorySegment::byteSize).containsExactly(2 * M, 2 * M, 4096L, 4096L);
+        assertThat(dom.mappedPages()).isEqualTo(1026);
+        assertThat(dev.memory().writeU64(b.dmaAddress() + 4 * M + 4096, 1).ok()).isTrue();
+        assertThat(dev.memory().readU64(b.dmaAddress() + 4 * M + 8192).ok()).isFalse();
+        DmaBuffer c = dma.allocCoherent(dev, 64 * 1024).orElseThrow();
+        assertThat(c.chunks()).hasSize(1);
+        assertThat(c.cpu().byteSize()).isEqualTo(64 * 1024);
+        dma.freeCoherent(dev, 4 * M + 8192, b);
+        dma.freeCoherent(dev, 64 * 1024, c);
+        assertThat(dom.mappedPages()).isZero();
+        assertThat(dma.debug().errorCount()).isZero();
+    }
+
+    @Test
+    void iommuSgMergingStopsAtTheMaxSegmentSizeAndAtUnalignedEnds() {
+        Dma dma = boot(256 * M, "");
+        Device dev = dma.newDevice("gpu0").driver("gpu").iommu(IommuDomain.create(32)).maxSegmentSize(8192).build();
+        var mem = dma.machine().memory();
+        Scatterlist sg = Scatterlist.of(mem.segment(7000, 1), mem.segment(9000, 1), mem.segment(4000, 1),
+                mem.segment(5000, 1).asSlice(0, 100), mem.segment(6000, 1));
+        int n = dma.mapSg(dev, sg, 5, DmaDirection.TO_DEVICE, 0);
+        // [7000 9000] hits 8 KiB; [4000 5000:100] ; 5000 ends short of its page, so 6000 starts anew
+        assertThat(n).isEqualTo(3);
+        assertThat(sg.dmaLength(0)).isEqualTo(8192);
+        assertThat(sg.dmaLength(1)).isEqualTo(4096 + 100);
+        assertThat(sg.dmaLength(2)).isEqualTo(4096);
+        dma.unmapSg(dev, sg, 5, DmaDirection.TO_DEVICE, 0);
+        assertThat(dma.debug().errorCount()).isZero();
+    }
+
+    @Test
     void iommuDeviceCannotWriteOutsideWhatItWasGivenNorWriteReadOnlyMaps() {
         Dma dma = boot(256 * M, "");
         Device dev = dma.newDevice("dev0").driver("drv").iommu(IommuDomain.create(32)).build();
