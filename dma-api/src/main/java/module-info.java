@@ -5,6 +5,7 @@
  */
 module io.jcma.dma {
     requires transitive io.jcma.cma;
+    requires jdk.jfr;
 
     exports io.jcma.dma;
 }

@@ -420,6 +420,22 @@ final class DmaImpl implements Dma {
     }
 
     Optional<DmaBuffer> alloc(DeviceImpl dev, long size, int gfp, long attrs, boolean managed, String site) {
+        DmaEvents.Alloc ev = new DmaEvents.Alloc();
+        ev.begin();
+        Optional<DmaBuffer> r = allocUntraced(dev, size, gfp, attrs, managed, site);
+        if (ev.shouldCommit()) {
+            ev.device = dev.name();
+            ev.size = size;
+            ev.attrs = attrs;
+            ev.dmaAddress = r.map(DmaBuffer::dmaAddress).orElse(-1L);
+            ev.source = r.map(DmaBuffer::source).orElse("-");
+            ev.commit();
+        }
+        return r;
+    }
+
+    private Optional<DmaBuffer> allocUntraced(DeviceImpl dev, long size, int gfp, long attrs, boolean managed,
+                                              String site) {
         if (size <= 0) {
             throw new IllegalArgumentException("size: " + size + " (expected: > 0)");
         }
@@ -550,6 +566,13 @@ final class DmaImpl implements Dma {
             live.remove(b);
         }
         b.closeScope();
+        DmaEvents.Free ev = new DmaEvents.Free();
+        if (ev.shouldCommit()) {
+            ev.device = b.dev.name();
+            ev.dmaAddress = b.dma;
+            ev.size = b.size;
+            ev.commit();
+        }
         if (b.dev.iommu != null) {
             long asize = Mm.alignUp(b.size, Mm.PAGE_SIZE);
             b.dev.iommu.unmap(b.dma, asize);
@@ -629,6 +652,13 @@ final class DmaImpl implements Dma {
         }
         m.slot = slot;
         m.tlbPhys = swiotlbStart + ((long) slot << SwiotlbSlots.IO_TLB_SHIFT);
+        DmaEvents.SwiotlbBounced ev = new DmaEvents.SwiotlbBounced();
+        if (ev.shouldCommit()) {
+            ev.device = dev.name();
+            ev.dmaAddress = m.phys < 0 ? -1 : dev.physToDma(m.phys);
+            ev.size = m.size;
+            ev.commit();
+        }
         // 6.12 copies whatever the direction, so that a partial device write leaves the rest intact
         MemorySegment.copy(m.orig, 0, tlb(m), 0, m.size);
         return true;
@@ -762,7 +792,18 @@ final class DmaImpl implements Dma {
 
     private long mapSegment(DeviceImpl dev, MemorySegment seg, long phys, DmaDirection dir, long attrs, String site) {
         Mapping m = newMapping(dev, seg, phys, dir, site);
-        if (!mapOne(dev, m, attrs)) {
+        boolean ok = mapOne(dev, m, attrs);
+        DmaEvents.MapPage ev = new DmaEvents.MapPage();
+        if (ev.shouldCommit()) {
+            ev.device = dev.name();
+            ev.physAddress = phys;
+            ev.dmaAddress = ok ? m.dma : DMA_MAPPING_ERROR;
+            ev.size = m.size;
+            ev.direction = dir.kernelName();
+            ev.bounced = m.slot >= 0;
+            ev.commit();
+        }
+        if (!ok) {
             return DMA_MAPPING_ERROR;
         }
         synchronized (singles) {
@@ -792,6 +833,14 @@ final class DmaImpl implements Dma {
             }
         }
         unmapOne(m, dir, attrs);
+        DmaEvents.UnmapPage ev = new DmaEvents.UnmapPage();
+        if (ev.shouldCommit()) {
+            ev.device = dev.name();
+            ev.dmaAddress = dma;
+            ev.size = size;
+            ev.direction = dir.kernelName();
+            ev.commit();
+        }
     }
 
     @Override
