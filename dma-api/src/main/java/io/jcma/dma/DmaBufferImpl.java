@@ -8,7 +8,7 @@ import java.util.List;
 
 final class DmaBufferImpl implements DmaBuffer {
     /** One physically contiguous piece: pages, and how to give them back. */
-    record Chunk(long pfn, long pages, CmaAllocation cma, int order, long iova) {
+    record Chunk(long pfn, long pages, CmaAllocation cma, int order) {
     }
 
     final DeviceImpl dev;

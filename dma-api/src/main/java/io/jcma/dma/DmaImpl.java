@@ -498,9 +498,9 @@ final class DmaImpl implements Dma {
             if (zero) {
                 mem.zero(p.pfn(), p.count());
             }
-            chunks.add(new DmaBufferImpl.Chunk(p.pfn(), p.count(), p.cma(), p.order(), -1));
+            chunks.add(new DmaBufferImpl.Chunk(p.pfn(), p.count(), p.cma(), p.order()));
             views.add(mem.segment(p.pfn(), used));
-            if (!chunks.isEmpty() && chunks.size() > 1) {
+            if (chunks.size() > 1) {
                 DmaBufferImpl.Chunk prev = chunks.get(chunks.size() - 2);
                 contiguous &= prev.pfn() + prev.pages() == p.pfn();
             }
@@ -988,7 +988,6 @@ final class DmaImpl implements Dma {
             ms.get(i).dma = at + off[i];
             at += padded[i];
         }
-        s.iovaBase = iova;
         ms.getFirst().iova = iova;
         ms.getFirst().iovaLen = total;
         int count = 0;

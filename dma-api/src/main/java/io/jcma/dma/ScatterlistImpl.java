@@ -15,7 +15,6 @@ final class ScatterlistImpl implements Scatterlist {
     /** Per mapped CPU entry, what DmaImpl needs to undo it. */
     List<DmaImpl.Mapping> mappings;
     DeviceImpl mappedBy;
-    long iovaBase = -1;
 
     private ScatterlistImpl(MemorySegment[] bufs) {
         this.bufs = bufs;

@@ -102,15 +102,19 @@ abstract class DmaContractTest {
 
     @Test
     void cmaAlignmentIsTheOrderCappedAtEight() {
-        Dma dma = boot(512 * M, "cma=32M");
-        Device dev = dma.newDevice("dev0").driver("drv").masks(-1L).build();
-        DmaBuffer small = dma.allocCoherent(dev, 3 * 4096).orElseThrow();
+        Dma dma = boot(512 * M, "", new AreaHook("pool", 8 * M));
+        Cma own = dma.machine().cma().byName("pool").orElseThrow();
+        Device dev = dma.newDevice("dev0").driver("drv").cmaArea(own).masks(-1L).build();
+        DmaBuffer three = dma.allocCoherent(dev, 3 * 4096).orElseThrow();
+        DmaBuffer one = dma.allocCoherent(dev, 4096).orElseThrow();
         DmaBuffer big = dma.allocCoherent(dev, 2 * M).orElseThrow();
-        assertThat(Mm.pfnDown(small.phys()) % 4).isZero();
-        assertThat(Mm.pfnDown(big.phys()) % 256).isZero();
-        assertThat(Mm.pfnDown(big.phys()) % 512).isEqualTo(Mm.pfnDown(big.phys()) % 512 == 0 ? 0 : Mm.pfnDown(big.phys()) % 512);
-        dma.freeCoherent(dev, 3 * 4096, small);
-        dma.freeCoherent(dev, 2 * M, big);
+        assertThat(Mm.pfnDown(three.phys()) - own.basePfn()).isZero();
+        // order 0: the next free page; order 2 would have skipped to page 4
+        assertThat(Mm.pfnDown(one.phys()) - own.basePfn()).isEqualTo(3);
+        // order 9 capped at CONFIG_CMA_ALIGNMENT 8: page 256, not 512
+        assertThat(Mm.pfnDown(big.phys()) - own.basePfn()).isEqualTo(256);
+        DmaBuffer four = dma.allocCoherent(dev, 4 * 4096).orElseThrow();
+        assertThat(Mm.pfnDown(four.phys()) - own.basePfn()).as("order 2: aligned to 4 pages").isEqualTo(4);
     }
 
     @Test
