@@ -113,6 +113,23 @@ class DebugFsTest {
     }
 
     @Test
+    void attachingToAMachineBootedWithoutTheHookRegistersTheFilesButCannotBounce() {
+        io.jcma.cma.boot.Machine m = io.jcma.cma.boot.Machine.boot(Platform.builder().mem(64L << 20).build());
+        try {
+            Dma dma = Dma.attach(m, DmaOptions.defaults().withDebug(true));
+            assertThat(m.fs().read("/sys/kernel/debug/dma-api/error_count")).isEqualTo("0\n");
+            assertThat(dma.swiotlb()).isEmpty();
+            Device dev = dma.newDevice("d0").driver("drv").build();
+            long a = dma.mapSingle(dev, MemorySegment.ofArray(new byte[16]), DmaDirection.TO_DEVICE);
+            assertThat(dma.mappingError(dev, a)).isTrue();
+            long ram = dma.mapPage(dev, 100, 0, 64, DmaDirection.TO_DEVICE, 0);
+            assertThat(ram).isEqualTo(100L << 12);
+        } finally {
+            m.close();
+        }
+    }
+
+    @Test
     void withDebugOffNothingIsReportedButDoubleFreeIsStillRefused() {
         Dma dma = boot(false);
         try {
