@@ -64,7 +64,12 @@ final class DmaImpl implements Dma {
     private DmaImpl(Machine machine, DmaOptions options, DmaHook.Reservation r) {
         this.machine = machine;
         this.options = options;
-        this.debug = new DmaDebugImpl(options.debug(), machine.log());
+        boolean off = machine.cmdline().all("dma_debug").stream()
+                .anyMatch(p -> p.value() != null && p.value().startsWith("off"));
+        if (options.debug() && off) {
+            machine.log().info("DMA-API: debugging disabled on kernel command line");
+        }
+        this.debug = new DmaDebugImpl(options.debug() && !off, machine.log());
         PhysicalMemory mem = machine.memory();
         if (r != null) {
             slots = new SwiotlbSlots(r.nslabs());
@@ -92,7 +97,7 @@ final class DmaImpl implements Dma {
     static DmaImpl create(Machine machine, DmaOptions options, DmaHook.Reservation r) {
         DmaImpl d = new DmaImpl(machine, options, r);
         d.registerFiles();
-        if (options.debug()) {
+        if (d.debug.enabled()) {
             machine.log().info("DMA-API: debugging enabled by kernel config");
         }
         return d;

@@ -130,6 +130,20 @@ class DebugFsTest {
     }
 
     @Test
+    void dmaDebugOffOnTheCommandLineDisablesIt() {
+        Dma dma = Dma.boot(Platform.builder().mem(64L << 20).cmdline("dma_debug=off").build(),
+                DmaOptions.defaults().withDebug(true));
+        try {
+            assertThat(dma.debug().enabled()).isFalse();
+            assertThat(dma.machine().log().lines()).contains("DMA-API: debugging disabled on kernel command line")
+                    .doesNotContain("DMA-API: debugging enabled by kernel config");
+            assertThat(dma.machine().fs().read("/sys/kernel/debug/dma-api/disabled")).isEqualTo("Y\n");
+        } finally {
+            dma.machine().close();
+        }
+    }
+
+    @Test
     void withDebugOffNothingIsReportedButDoubleFreeIsStillRefused() {
         Dma dma = boot(false);
         try {
