@@ -100,6 +100,10 @@ final class DmaBufferImpl implements DmaBuffer {
         return freed;
     }
 
+    boolean hasScope() {
+        return scope != null;
+    }
+
     /** Ends the CPU view's scope (DMA-API debug): later CPU accesses throw. */
     void closeScope() {
         if (scope != null) {

@@ -45,6 +45,8 @@ final class DmaImpl implements Dma {
     private final List<DeviceImpl> devices = new CopyOnWriteArrayList<>();
     private final Set<DmaBufferImpl> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<DeviceImpl, TreeMap<Long, List<Mapping>>> singles = new IdentityHashMap<>();
+    /** Debug-mode CPU views (aliases of RAM): address to {length, physical address}. */
+    private final TreeMap<Long, long[]> aliases = new TreeMap<>();
 
     /** One streaming mapping (single, or one CPU entry of a scatterlist). */
     static final class Mapping {
@@ -515,12 +517,21 @@ final class DmaImpl implements Dma {
         Arena scope = null;
         long firstPfn = pages.getFirst().pfn();
         if ((attrs & DmaAttrs.NO_KERNEL_MAPPING) == 0 && contiguous && mem.isRam(firstPfn, asize >>> Mm.PAGE_SHIFT)) {
-            MemorySegment raw = mem.segment(firstPfn, asize >>> Mm.PAGE_SHIFT).asSlice(0, size);
+            cpu = mem.segment(firstPfn, asize >>> Mm.PAGE_SHIFT).asSlice(0, size);
             if (debug.enabled()) {
-                scope = Arena.ofShared();
-                cpu = MemorySegment.ofAddress(raw.address()).reinterpret(size, scope, null);
-            } else {
-                cpu = raw;
+                // a second mapping of the same pages in its own scope, closed on free; a backing
+                // that cannot alias leaves the plain slice (no CPU use-after-free detection)
+                Arena own = Arena.ofShared();
+                Optional<MemorySegment> alias = mem.alias(firstPfn, asize >>> Mm.PAGE_SHIFT, own);
+                if (alias.isPresent()) {
+                    scope = own;
+                    cpu = alias.get().asSlice(0, size);
+                    synchronized (aliases) {
+                        aliases.put(cpu.address(), new long[] {size, Mm.pfnPhys(firstPfn)});
+                    }
+                } else {
+                    own.close();
+                }
             }
         }
         DmaBufferImpl b = new DmaBufferImpl(dev, dma, size, attrs, chunks, views, cpu, scope, managed, site);
@@ -570,6 +581,11 @@ final class DmaImpl implements Dma {
             b.freed = true;
             live.remove(b);
         }
+        if (b.hasScope()) {
+            synchronized (aliases) {
+                aliases.remove(b.cpu().address());
+            }
+        }
         b.closeScope();
         DmaEvents.Free ev = new DmaEvents.Free();
         if (ev.shouldCommit()) {
@@ -616,6 +632,12 @@ final class DmaImpl implements Dma {
             return -1;
         }
         long a = seg.address();
+        synchronized (aliases) {
+            Map.Entry<Long, long[]> e = aliases.floorEntry(a);
+            if (e != null && a - e.getKey() + seg.byteSize() <= e.getValue()[0]) {
+                return e.getValue()[1] + (a - e.getKey());
+            }
+        }
         for (int i = 0; i < bankAddr.length; i++) {
             if (a >= bankAddr[i] && a - bankAddr[i] + seg.byteSize() <= bankLen[i]) {
                 return bankPhys[i] + (a - bankAddr[i]);
