@@ -149,6 +149,52 @@ class BugZooTest {
     }
 
     @Test
+    void unmappedWithTheWrongFunction() {
+        Scatterlist sg = Scatterlist.of(dma.machine().memory().segment(20000, 1));
+        assertThat(dma.mapSg(dev, sg, 1, DmaDirection.TO_DEVICE, 0)).isEqualTo(1);
+        long a = sg.dmaAddress(0);
+        assertThatThrownBy(() -> dma.unmapSingle(dev, a, 4096, DmaDirection.TO_DEVICE))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(onlyError()).startsWith("DMA-API: buggy zoo0: device driver frees DMA memory with wrong function"
+                + " [device address=" + hex(a) + "] [size=4096 bytes] [mapped as scather-gather] [unmapped as single]");
+    }
+
+    @Test
+    void syncingDeviceReadOnlyMemoryForTheCpu() {
+        MemorySegment ram = dma.machine().memory().segment(20000, 1);
+        long a = dma.mapSingle(dev, ram, DmaDirection.TO_DEVICE);
+        dma.mappingError(dev, a);
+        dma.syncSingleForCpu(dev, a, 4096, DmaDirection.BIDIRECTIONAL);
+        assertThat(dma.debug().lines()).anySatisfy(l -> assertThat(l).startsWith(
+                "DMA-API: buggy zoo0: device driver syncs device read-only DMA memory for cpu [device address="
+                        + hex(a) + "] [size=4096 bytes] [mapped with DMA_TO_DEVICE] [synced with DMA_BIDIRECTIONAL]"));
+        dma.unmapSingle(dev, a, 4096, DmaDirection.TO_DEVICE);
+    }
+
+    @Test
+    void syncingDeviceWriteOnlyMemoryToTheDevice() {
+        MemorySegment ram = dma.machine().memory().segment(20000, 1);
+        long a = dma.mapSingle(dev, ram, DmaDirection.FROM_DEVICE);
+        dma.mappingError(dev, a);
+        dma.syncSingleForDevice(dev, a, 4096, DmaDirection.TO_DEVICE);
+        assertThat(dma.debug().lines()).anySatisfy(l -> assertThat(l).startsWith(
+                "DMA-API: buggy zoo0: device driver syncs device write-only DMA memory to device [device address="
+                        + hex(a) + "] [size=4096 bytes] [mapped with DMA_FROM_DEVICE] [synced with DMA_TO_DEVICE]"));
+        dma.unmapSingle(dev, a, 4096, DmaDirection.FROM_DEVICE);
+    }
+
+    @Test
+    void freeingWithAnotherDevice() {
+        Device other = dma.newDevice("zoo1").driver("buggy").build();
+        DmaBuffer b = dma.allocCoherent(dev, 8192).orElseThrow();
+        assertThatThrownBy(() -> dma.freeCoherent(other, 8192, b)).isInstanceOf(IllegalStateException.class);
+        assertThat(onlyError()).startsWith("DMA-API: buggy zoo1: device driver tries to free DMA memory it has not"
+                + " allocated [device address=" + hex(b.dmaAddress()) + "] [size=8192 bytes]");
+        dma.freeCoherent(dev, 8192, b);
+        assertThat(dma.debug().errorCount()).isEqualTo(1);
+    }
+
+    @Test
     void sgUnmappedWithADifferentCount() {
         Scatterlist sg = Scatterlist.of(dma.machine().memory().segment(20000, 1), dma.machine().memory().segment(20010, 1));
         assertThat(dma.mapSg(dev, sg, 2, DmaDirection.TO_DEVICE, 0)).isEqualTo(2);
