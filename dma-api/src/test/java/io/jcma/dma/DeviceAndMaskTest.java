@@ -172,6 +172,24 @@ class DeviceAndMaskTest {
     }
 
     @Test
+    void theHookHasNoLayerBeforeBoot() {
+        assertThatThrownBy(() -> Dma.hook(DmaOptions.defaults()).dma()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not booted");
+    }
+
+    @Test
+    void fromPagesValidatesItsArguments() {
+        assertThatThrownBy(() -> Scatterlist.fromPages(dma, new long[] {100}, 4096, 1, 65536))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset: 4096");
+        assertThatThrownBy(() -> Scatterlist.fromPages(dma, new long[] {100}, 0, 4097, 65536))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("length: 4097");
+        assertThatThrownBy(() -> Scatterlist.fromPages(dma, new long[] {100}, 0, 10, 1024))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxSegment: 1024");
+        assertThatThrownBy(() -> Scatterlist.fromPages(dma, new long[] {1L << 30}, 0, 10, 65536))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected: a page of RAM");
+    }
+
+    @Test
     void aForeignDeviceIsRejected() {
         Dma other = Dma.boot(Platform.builder().mem(64L << 20).build(), DmaOptions.defaults());
         try {

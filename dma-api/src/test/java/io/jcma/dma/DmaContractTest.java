@@ -542,6 +542,34 @@ abstract class DmaContractTest {
     }
 
     @Test
+    void scatteredIommuBuffersHaveNoSingleCpuView() {
+        Dma dma = boot(256 * M, "");
+        Device direct = dma.newDevice("d0").driver("drv").build();
+        Device dev = dma.newDevice("gpu0").driver("gpu").iommu(IommuDomain.create(32)).build();
+        List<DmaBuffer> pages = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            pages.add(dma.allocCoherent(direct, 4096).orElseThrow());
+        }
+        for (int i = 0; i < 64; i += 2) {
+            dma.freeCoherent(direct, 4096, pages.get(i));
+        }
+        DmaBuffer b = dma.allocAttrs(dev, 8 * 4096, Gfp.KERNEL, DmaAttrs.ALLOC_SINGLE_PAGES).orElseThrow();
+        // the chunks are slices of one bank's mapping: their addresses order like physical ones
+        List<Long> phys = b.chunks().stream().map(MemorySegment::address).toList();
+        boolean contiguous = true;
+        for (int i = 1; i < phys.size(); i++) {
+            contiguous &= phys.get(i) == phys.get(i - 1) + 4096;
+        }
+        assertThat(contiguous).as("order-0 pages from the holes").isFalse();
+        assertThatThrownBy(b::cpu).isInstanceOf(IllegalStateException.class).hasMessageContaining("discontiguous chunks");
+        for (int i = 0; i < 8; i++) {
+            b.chunks().get(i).set(ValueLayout.JAVA_INT_UNALIGNED, 0, i);
+            assertThat(dev.memory().readU32(b.dmaAddress() + i * 4096L).value()).isEqualTo(i);
+        }
+        dma.freeCoherent(dev, 8 * 4096, b);
+    }
+
+    @Test
     void iommuDeviceCannotWriteOutsideWhatItWasGivenNorWriteReadOnlyMaps() {
         Dma dma = boot(256 * M, "");
         Device dev = dma.newDevice("dev0").driver("drv").iommu(IommuDomain.create(32)).build();
