@@ -2,6 +2,8 @@ package io.jcma.cli;
 
 import io.jcma.cma.ErrnoException;
 import io.jcma.cma.boot.Machine;
+import io.jcma.dma.Dma;
+import io.jcma.dma.DmaOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,7 +34,8 @@ final class ShellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Machine m = Machine.boot(platform.platform())) {
+        // the DMA layer attached at boot: swiotlb reserved, /sys/kernel/debug/dma-api present
+        try (Machine m = Machine.boot(platform.platform(), List.of(Dma.hook(DmaOptions.defaults())))) {
             pressure.apply(m);
             Shell sh = new Shell(m, System.out, System.err);
             if (commands != null) {

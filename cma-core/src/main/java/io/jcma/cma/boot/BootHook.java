@@ -12,6 +12,14 @@ public interface BootHook {
     default void reserve(EarlyBoot early) {
     }
 
+    /**
+     * Where x86's mem_init() runs: after dma_contiguous_reserve() placed the default CMA area,
+     * before memblock's free memory goes to the page allocator (swiotlb_init reserves its
+     * bounce buffer here).
+     */
+    default void memInit(EarlyBoot early) {
+    }
+
     /** After the page allocator runs and the CMA areas are active (initcalls). */
     default void late(Machine machine) {
     }

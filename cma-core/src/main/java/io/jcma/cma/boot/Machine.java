@@ -39,8 +39,9 @@ import java.util.ServiceLoader;
  *       are reserved, then the /memreserve/ entries, then the dynamic regions are placed and
  *       every region initialised (CMA pools, DMA pools, no-map carve-outs).</li>
  *   <li>Zone ranges are computed and logged ("Zone ranges:", "Early memory node ranges").</li>
- *   <li>Boot hooks reserve what they own (swiotlb).</li>
+ *   <li>Boot hooks reserve what they own.</li>
  *   <li>dma_contiguous_reserve(): the per-node areas, then the default area "reserved".</li>
+ *   <li>Boot hooks run their mem_init part (the swiotlb bounce buffer).</li>
  *   <li>RAM is mapped through the backing; memblock's free memory goes to the page allocator
  *       (memblock_free_all).</li>
  *   <li>core_initcall: cma_init_reserved_areas() activates every area.</li>
@@ -227,6 +228,9 @@ public final class Machine implements AutoCloseable {
             h.reserve(early);
         }
         DmaContiguous.reserve(early, earlyCma, platform.arch().dmaContiguousLimit(memblock, dmaLimit));
+        for (BootHook h : hooks) {
+            h.memInit(early);
+        }
 
         PhysicalMemory memory = PhysicalMemory.of(banks, backing);
         Pageblocks pageblocks = Pageblocks.create(memory.startPfn(), memory.endPfn());

@@ -114,6 +114,20 @@ final class BankedPhysicalMemory implements PhysicalMemory {
     }
 
     @Override
+    public java.util.Optional<MemorySegment> alias(long pfn, long count, java.lang.foreign.Arena arena) {
+        int i = indexOf(pfn);
+        if (i < 0 || count <= 0 || pfn + count > banks[i].endPfn()) {
+            throw new IndexOutOfBoundsException("pfn range: [" + pfn + ", " + (pfn + count)
+                    + ") (expected: RAM of one bank)");
+        }
+        MemoryBacking.Region r = regions[i];
+        if (!r.canAlias()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(r.alias(Mm.pfnPhys(pfn - banks[i].startPfn()), Mm.pfnPhys(count), arena));
+    }
+
+    @Override
     public void zero(long pfn, long count) {
         int i = indexOf(pfn);
         if (i < 0 || pfn + count > banks[i].endPfn()) {

@@ -64,6 +64,25 @@ public interface MemoryBacking extends AutoCloseable {
             throw new UnsupportedOperationException("backing cannot discard");
         }
 
+        /**
+         * Whether {@link #alias} can map bytes of this region a second time.
+         */
+        default boolean canAlias() {
+            return false;
+        }
+
+        /**
+         * Maps {@code length} bytes at {@code offset} a second time, in {@code arena}'s scope: both
+         * mappings show the same bytes, and closing {@code arena} unmaps only the alias. The DMA
+         * layer's debug mode gives each allocation such a view so that a CPU access after free
+         * throws.
+         *
+         * @throws UnsupportedOperationException if {@link #canAlias()} is false
+         */
+        default MemorySegment alias(long offset, long length, java.lang.foreign.Arena arena) {
+            throw new UnsupportedOperationException("backing cannot alias");
+        }
+
         /** The real physical address of byte {@code offset}, when the backing knows it. */
         default long physicalAddress(long offset) {
             return -1;

@@ -50,6 +50,14 @@ public sealed interface PhysicalMemory extends AutoCloseable permits BankedPhysi
     MemorySegment segment(long pfn, long count);
 
     /**
+     * A second mapping of pages [pfn, pfn + count) in {@code arena}'s scope (see
+     * {@link MemoryBacking.Region#alias}); empty when the backing cannot make one.
+     *
+     * @throws IndexOutOfBoundsException if the range is not RAM of one bank
+     */
+    java.util.Optional<MemorySegment> alias(long pfn, long count, java.lang.foreign.Arena arena);
+
+    /**
      * Makes pages [pfn, pfn + count) read as zero: discarded to the host when the backing can,
      * written with zeros otherwise.
      */

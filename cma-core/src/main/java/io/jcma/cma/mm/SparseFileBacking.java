@@ -65,6 +65,26 @@ final class SparseFileBacking implements MemoryBacking {
                 public MemorySegment segment() {
                     return seg;
                 }
+
+                @Override
+                public boolean canAlias() {
+                    return true;
+                }
+
+                @Override
+                public MemorySegment alias(long offset, long length, Arena scope) {
+                    if (offset < 0 || length <= 0 || offset + length > bytes) {
+                        throw new IndexOutOfBoundsException("alias: offset=" + offset + " length=" + length
+                                + " (expected: within the region's " + bytes + " bytes)");
+                    }
+                    try {
+                        // a second shared mapping of the same tmpfs pages: coherent with the first
+                        return ch.map(FileChannel.MapMode.READ_WRITE, offset, length, scope);
+                    } catch (IOException e) {
+                        throw new ErrnoException(Errno.ENOMEM, "sparse-file backing: cannot alias offset=" + offset
+                                + " length=" + length + ": " + e.getMessage());
+                    }
+                }
             };
         } catch (IOException e) {
             throw new ErrnoException(Errno.ENOMEM,

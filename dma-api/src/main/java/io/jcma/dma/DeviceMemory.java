@@ -1,0 +1,50 @@
+package io.jcma.dma;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Memory as one device sees it: every access is by DMA address, translated by the device's
+ * IOMMU (IOVA to physical, with permissions) or its bus offset, and answers a {@link DmaStatus}.
+ * Values are little-endian, as PCI and the usual descriptor layouts are. An access that crosses
+ * a page is checked page by page; a refused access writes nothing at all.
+ *
+ * <p>Behind an IOMMU a device reaches only what is mapped for it; without one it reaches any
+ * RAM, like real hardware, except that with DMA-API debug memory its driver freed faults.
+ */
+public sealed interface DeviceMemory permits DeviceMemoryImpl {
+
+    /** Copies {@code dst.byteSize()} bytes at {@code dmaAddress} into {@code dst}. */
+    DmaStatus read(long dmaAddress, MemorySegment dst);
+
+    /** Copies {@code src} to {@code dmaAddress}. */
+    DmaStatus write(long dmaAddress, MemorySegment src);
+
+    /** Bulk read into a byte array. */
+    default DmaStatus read(long dmaAddress, byte[] dst) {
+        return read(dmaAddress, MemorySegment.ofArray(dst));
+    }
+
+    /** Bulk write from a byte array. */
+    default DmaStatus write(long dmaAddress, byte[] src) {
+        return write(dmaAddress, MemorySegment.ofArray(src));
+    }
+
+    /** Fills {@code length} bytes with {@code value}. */
+    DmaStatus fill(long dmaAddress, long length, byte value);
+
+    DmaValue readU8(long dmaAddress);
+
+    DmaValue readU16(long dmaAddress);
+
+    DmaValue readU32(long dmaAddress);
+
+    DmaValue readU64(long dmaAddress);
+
+    DmaStatus writeU8(long dmaAddress, int value);
+
+    DmaStatus writeU16(long dmaAddress, int value);
+
+    DmaStatus writeU32(long dmaAddress, long value);
+
+    DmaStatus writeU64(long dmaAddress, long value);
+}

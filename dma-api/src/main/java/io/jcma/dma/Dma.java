@@ -1,0 +1,236 @@
+package io.jcma.dma;
+
+import io.jcma.cma.boot.BootHook;
+import io.jcma.cma.boot.Machine;
+import io.jcma.cma.boot.Platform;
+import io.jcma.cma.mm.Gfp;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The DMA API of one simulated machine (include/linux/dma-mapping.h): coherent allocations,
+ * streaming mappings with swiotlb bouncing, scatterlists, pools, dma-buf, and DMA-API debug.
+ *
+ * <h2>Getting one</h2>
+ * The swiotlb bounce buffer is reserved during boot, so the layer comes with a boot hook:
+ * <pre>{@code
+ *   Dma.Hook hook = Dma.hook(DmaOptions.defaults());
+ *   Machine m = Machine.boot(platform, List.of(hook));
+ *   Dma dma = hook.dma();               // or simply Dma.boot(platform, options)
+ * }</pre>
+ * Attaching registers /sys/kernel/debug/dma-api/* in the machine's pseudo files.
+ *
+ * <h2>Coherent allocation routing (dma_direct_alloc, dma_alloc_contiguous)</h2>
+ * <ol>
+ *   <li>size = PAGE_ALIGN(size); the caller's zone modifiers are dropped (dma_alloc_attrs).</li>
+ *   <li>gfp gets the zone the coherent mask falls in (dma_direct_optimal_gfp_mask): GFP_DMA if
+ *       the mask's physical limit is within ZONE_DMA, GFP_DMA32 if within 4 GiB.</li>
+ *   <li>CMA: the device's own area (any size, never falls back); else nothing for one page;
+ *       else, on a NUMA node and without a zone modifier, "pernuma%d" then "numa%d"; else the
+ *       default area. align = min(get_order(size), CONFIG_CMA_ALIGNMENT = 8).</li>
+ *   <li>The result must satisfy dma + size - 1 &lt;= min_not_zero(coherent mask, bus limit), else
+ *       it goes back.</li>
+ *   <li>Otherwise alloc_pages(get_order(size)) (orders above MAX_PAGE_ORDER fail); memory the
+ *       mask cannot reach is freed and the allocation retried with GFP_DMA32, then GFP_DMA.</li>
+ *   <li>The memory is zeroed (discarded where the backing can), unless NO_KERNEL_MAPPING.</li>
+ * </ol>
+ * Behind an IOMMU (iommu_dma_alloc): pages of the largest orders the IOMMU maps (2 MiB, then
+ * 4 KiB; only 4 KiB with ALLOC_SINGLE_PAGES), or one contiguous CMA/page allocation with
+ * FORCE_CONTIGUOUS, mapped at a top-down IOVA below the coherent mask. jcma cannot vmap
+ * scattered pages into one CPU view, so a multi-page buffer with a CPU mapping tries the
+ * contiguous way first and falls back to the page-by-page one (whose CPU view is then per
+ * chunk: {@link DmaBuffer#chunks()}).
+ *
+ * <h2>Streaming (dma_direct_map_page, swiotlb_map)</h2>
+ * Memory that is not simulated RAM, that the mask cannot reach, or any memory with
+ * {@code swiotlb=force}, bounces through swiotlb: map copies the buffer into the slots whatever
+ * the direction (6.12), sync_for_device copies in for TO_DEVICE/BIDIRECTIONAL, sync_for_cpu and
+ * unmap copy back for FROM_DEVICE/BIDIRECTIONAL (unmap not with SKIP_CPU_SYNC).
+ *
+ * <p>Failures that the kernel returns as NULL or DMA_MAPPING_ERROR are results here (empty,
+ * {@link #DMA_MAPPING_ERROR}); misuse is an exception after DMA-API debug has reported it.
+ */
+public sealed interface Dma permits DmaImpl {
+
+    /** DMA_MAPPING_ERROR: (dma_addr_t)-1. */
+    long DMA_MAPPING_ERROR = -1L;
+
+    /** DMA_BIT_MASK(n). */
+    static long bitMask(int n) {
+        if (n < 0 || n > 64) {
+            throw new IllegalArgumentException("n: " + n + " (expected: 0..64)");
+        }
+        return n == 64 ? -1L : (1L << n) - 1;
+    }
+
+    /** The boot hook that reserves swiotlb and, once the machine is up, creates the layer. */
+    interface Hook extends BootHook {
+        /**
+         * @throws IllegalStateException before the machine has booted
+         */
+        Dma dma();
+    }
+
+    static Hook hook(DmaOptions options) {
+        return new DmaHook(options);
+    }
+
+    /** Boots {@code platform} with the DMA layer; close {@link #machine()} when done. */
+    static Dma boot(Platform platform, DmaOptions options) {
+        Hook h = hook(options);
+        Machine.boot(platform, List.of(h));
+        return h.dma();
+    }
+
+    /** Attaches to a machine booted without the hook: no swiotlb, so nothing can bounce. */
+    static Dma attach(Machine machine, DmaOptions options) {
+        return DmaImpl.create(machine, options, null);
+    }
+
+    Machine machine();
+
+    DmaOptions options();
+
+    DmaDebug debug();
+
+    /** The swiotlb pool: total slots, used slots, physical start; absent without one. */
+    Optional<SwiotlbInfo> swiotlb();
+
+    /** io_tlb_mem as io_tlb_used / io_tlb_nslabs show it. */
+    record SwiotlbInfo(long start, long nslabs, long used) {
+    }
+
+    /** A new device named {@code name}. */
+    Device.Builder newDevice(String name);
+
+    /** device_release_driver(): frees managed (dmam_*) resources, then reports leaks. */
+    void unbind(Device dev);
+
+    /** Binds {@code driver} to an unbound device. */
+    void bind(Device dev, String driver);
+
+    /** dma_supported(). */
+    boolean supported(Device dev, long mask);
+
+    /**
+     * dma_set_mask().
+     *
+     * @throws io.jcma.cma.ErrnoException EIO when the mask does not cover the lowest memory the
+     *                                    device can be given (ZONE_DMA's end)
+     */
+    void setMask(Device dev, long mask);
+
+    /** dma_set_coherent_mask(); EIO as {@link #setMask}. */
+    void setCoherentMask(Device dev, long mask);
+
+    /** dma_set_mask_and_coherent(); EIO as {@link #setMask}, the coherent mask then unchanged. */
+    void setMaskAndCoherent(Device dev, long mask);
+
+    /** dma_alloc_coherent(dev, size, GFP_KERNEL). */
+    default Optional<DmaBuffer> allocCoherent(Device dev, long size) {
+        return allocAttrs(dev, size, Gfp.KERNEL, DmaAttrs.NONE);
+    }
+
+    /**
+     * dma_alloc_attrs(): see the class comment for the routing. Empty (NULL) when no memory the
+     * device can reach could be had.
+     *
+     * @throws IllegalArgumentException if size is not positive
+     */
+    Optional<DmaBuffer> allocAttrs(Device dev, long size, int gfp, long attrs);
+
+    /**
+     * dma_free_coherent(); {@code size} is what the driver says it allocated (DMA-API debug
+     * checks it).
+     *
+     * @throws IllegalStateException if the buffer is not a live allocation of {@code dev}
+     *                               (double free, wrong device), after DMA-API debug reports it
+     */
+    default void freeCoherent(Device dev, long size, DmaBuffer buf) {
+        freeAttrs(dev, size, buf, DmaAttrs.NONE);
+    }
+
+    /** dma_free_attrs(); see {@link #freeCoherent}. */
+    void freeAttrs(Device dev, long size, DmaBuffer buf, long attrs);
+
+    /** dmam_alloc_coherent(): freed when the driver unbinds. */
+    Optional<DmaBuffer> dmamAllocCoherent(Device dev, long size, int gfp);
+
+    /** dmam_free_coherent(). */
+    void dmamFreeCoherent(Device dev, long size, DmaBuffer buf);
+
+    /** dma_map_single(): {@code buf} may be any segment; what the device cannot reach bounces. */
+    default long mapSingle(Device dev, MemorySegment buf, DmaDirection dir) {
+        return mapSingleAttrs(dev, buf, dir, DmaAttrs.NONE);
+    }
+
+    /**
+     * dma_map_single_attrs(): the DMA address, or {@link #DMA_MAPPING_ERROR}.
+     *
+     * @throws IllegalArgumentException if dir is NONE or the segment is empty
+     */
+    long mapSingleAttrs(Device dev, MemorySegment buf, DmaDirection dir, long attrs);
+
+    /**
+     * dma_map_page(): {@code size} bytes at {@code offset} in page {@code pfn} of simulated RAM.
+     *
+     * @throws IllegalArgumentException if dir is NONE, size is not positive or the range is not
+     *                                  RAM
+     */
+    long mapPage(Device dev, long pfn, long offset, long size, DmaDirection dir, long attrs);
+
+    default void unmapSingle(Device dev, long dmaAddress, long size, DmaDirection dir) {
+        unmapSingleAttrs(dev, dmaAddress, size, dir, DmaAttrs.NONE);
+    }
+
+    /**
+     * dma_unmap_single_attrs() / dma_unmap_page_attrs().
+     *
+     * @throws IllegalStateException if nothing is mapped at that address for the device, after
+     *                               DMA-API debug reports it
+     */
+    void unmapSingleAttrs(Device dev, long dmaAddress, long size, DmaDirection dir, long attrs);
+
+    /** dma_mapping_error(): also marks the mapping checked for DMA-API debug. */
+    boolean mappingError(Device dev, long dmaAddress);
+
+    /** dma_sync_single_for_cpu(); {@code dmaAddress} may point inside a mapping. */
+    void syncSingleForCpu(Device dev, long dmaAddress, long size, DmaDirection dir);
+
+    /** dma_sync_single_for_device(). */
+    void syncSingleForDevice(Device dev, long dmaAddress, long size, DmaDirection dir);
+
+    /**
+     * dma_map_sg_attrs(): the number of DMA segments, 0 on failure (nothing stays mapped).
+     *
+     * @throws IllegalArgumentException if dir is NONE or nents is outside 1..sg.nents()
+     * @throws IllegalStateException    if the list is already mapped
+     */
+    int mapSg(Device dev, Scatterlist sg, int nents, DmaDirection dir, long attrs);
+
+    /** dma_unmap_sg_attrs(); {@code nents} is the count passed to map, as the kernel wants. */
+    void unmapSg(Device dev, Scatterlist sg, int nents, DmaDirection dir, long attrs);
+
+    void syncSgForCpu(Device dev, Scatterlist sg, int nents, DmaDirection dir);
+
+    void syncSgForDevice(Device dev, Scatterlist sg, int nents, DmaDirection dir);
+
+    /**
+     * dma_pool_create(): empty where the kernel returns NULL: align not a power of two, size 0
+     * or above INT_MAX, boundary not a power of two or below the rounded size.
+     */
+    Optional<DmaPool> poolCreate(String name, Device dev, long size, long align, long boundary);
+
+    /** dmam_pool_create(): destroyed when the driver unbinds. */
+    Optional<DmaPool> dmamPoolCreate(String name, Device dev, long size, long align, long boundary);
+
+    /**
+     * dma_buf_export(): the buffer becomes a dma-buf with one reference; it is freed when the
+     * last reference is put (the exporter must no longer free it itself).
+     *
+     * @throws IllegalStateException if the buffer is freed or already exported
+     */
+    DmaBuf bufExport(DmaBuffer buf);
+}

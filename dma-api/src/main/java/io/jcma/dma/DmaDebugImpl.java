@@ -1,0 +1,493 @@
+package io.jcma.dma;
+
+import io.jcma.cma.KernelLog;
+import io.jcma.cma.mm.Mm;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * kernel/dma/debug.c: an entry per mapping and coherent allocation, keyed by device and DMA
+ * address; every unmap, free and sync is checked against them. Reports are counted, kept, and
+ * logged as the kernel's WARN does (only the first {@code num_errors} unless all_errors).
+ *
+ * <p>Beyond the kernel: the last freed ranges of each device are remembered so that a device
+ * access to them is a fault (use after free from the device side).
+ */
+final class DmaDebugImpl implements DmaDebug {
+    static final int SINGLE = 0;
+    static final int SG = 1;
+    static final int COHERENT = 2;
+    private static final String[] TYPE = {"single", "scather-gather", "coherent"};
+
+    static final int MAP_ERR_NA = 0;
+    static final int MAP_ERR_NOT_CHECKED = 1;
+    static final int MAP_ERR_CHECKED = 2;
+    private static final String[] MAPERR = {"dma map error check not applicable", "dma map error not checked",
+        "dma map error checked"};
+
+    private static final int HASH_FN_SHIFT = 13;
+    private static final long HASH_SIZE = 16384;
+    private static final int FREED_REMEMBERED = 4096;
+
+    /** struct dma_debug_entry. */
+    static final class Entry {
+        DeviceImpl dev;
+        int type;
+        long dmaAddr;
+        long size;
+        DmaDirection dir;
+        int sgCallEnts;
+        int sgMappedEnts;
+        long pfn;
+        long offset;
+        int mapErr;
+        String site;
+    }
+
+    private record Freed(DeviceImpl dev, long dma, long size, String site) {
+    }
+
+    private final boolean enabled;
+    private final KernelLog log;
+    private final TreeMap<Long, List<Entry>> hash = new TreeMap<>();
+    private long maxSize;
+    private final List<DmaDebugError> errors = new ArrayList<>();
+    private final Deque<Freed> freed = new ArrayDeque<>();
+    private long errorCount;
+    volatile long showNumErrors = 1;
+    volatile long showAllErrors;
+
+    DmaDebugImpl(boolean enabled, KernelLog log) {
+        this.enabled = enabled;
+        this.log = log;
+    }
+
+    @Override
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The caller outside the DMA layer, as "Class.method(File:line)". */
+    String site() {
+        if (!enabled) {
+            return "-";
+        }
+        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(s -> s
+                .filter(f -> !layerClass(f.getDeclaringClass()))
+                .findFirst()
+                .map(f -> f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")")
+                .orElse("-"));
+    }
+
+    private static final java.security.CodeSource LAYER = DmaDebugImpl.class.getProtectionDomain().getCodeSource();
+
+    /** Whether {@code c} is part of the DMA layer (or the JDK), not a driver calling it. */
+    private static boolean layerClass(Class<?> c) {
+        if (c.getName().startsWith("java.")) {
+            return true;
+        }
+        if (!c.getPackageName().startsWith("io.jcma.dma")) {
+            return false;
+        }
+        java.security.CodeSource cs = c.getProtectionDomain().getCodeSource();
+        return cs == null || LAYER == null || cs.getLocation().equals(LAYER.getLocation());
+    }
+
+    /** err_printk(). */
+    private void err(DeviceImpl dev, Entry entry, String msg, long addr, long size, DmaDirection dir) {
+        String site = entry != null ? entry.site : site();
+        DmaDebugError e = new DmaDebugError(dev.driverName(), dev.name(), msg, addr, size, dir, site);
+        boolean show;
+        synchronized (this) {
+            errorCount++;
+            errors.add(e);
+            show = showAllErrors != 0 || showNumErrors > 0;
+            if (showAllErrors == 0 && showNumErrors > 0) {
+                showNumErrors--;
+            }
+        }
+        if (show) {
+            log.warn("DMA-API: " + dev.driverName() + " " + dev.name() + ": " + msg);
+            log.warn("DMA-API: Mapped at: " + site);
+        }
+    }
+
+    private static String hex(long a) {
+        return String.format("0x%016x", a);
+    }
+
+    private synchronized void add(Entry e) {
+        hash.computeIfAbsent(e.dmaAddr, k -> new ArrayList<>()).add(e);
+        maxSize = Math.max(maxSize, e.size);
+        forgetFreed(e.dev, e.dmaAddr, e.size);
+    }
+
+    private synchronized void remove(Entry e) {
+        List<Entry> l = hash.get(e.dmaAddr);
+        l.remove(e);
+        if (l.isEmpty()) {
+            hash.remove(e.dmaAddr);
+        }
+    }
+
+    private static int level(Entry a, Entry ref) {
+        int lvl = 0;
+        lvl += a.size == ref.size ? 1 : 0;
+        lvl += a.type == ref.type ? 1 : 0;
+        lvl += a.dir == ref.dir ? 1 : 0;
+        lvl += a.sgCallEnts == ref.sgCallEnts ? 1 : 0;
+        return lvl;
+    }
+
+    /** __hash_bucket_find() with the best-fit rule: one match, or a perfect one, or none. */
+    private Entry bestFit(List<Entry> candidates, Entry ref) {
+        Entry best = null;
+        int last = -1;
+        int matches = 0;
+        for (Entry e : candidates) {
+            matches++;
+            int lvl = level(e, ref);
+            if (lvl == 4) {
+                return e;
+            }
+            if (lvl > last) {
+                last = lvl;
+                best = e;
+            }
+        }
+        return matches == 1 ? best : null;
+    }
+
+    private synchronized Entry findExact(Entry ref) {
+        List<Entry> l = hash.getOrDefault(ref.dmaAddr, List.of());
+        return bestFit(l.stream().filter(e -> e.dev == ref.dev).toList(), ref);
+    }
+
+    private synchronized Entry findContaining(Entry ref) {
+        List<Entry> c = new ArrayList<>();
+        for (Map.Entry<Long, List<Entry>> me : hash.headMap(ref.dmaAddr, true).descendingMap().entrySet()) {
+            if (me.getKey() + maxSize < ref.dmaAddr) {
+                break;
+            }
+            for (Entry e : me.getValue()) {
+                if (e.dev == ref.dev && e.dmaAddr <= ref.dmaAddr && e.dmaAddr + e.size >= ref.dmaAddr + ref.size) {
+                    c.add(e);
+                }
+            }
+            if (!c.isEmpty()) {
+                break;
+            }
+        }
+        return bestFit(c, ref);
+    }
+
+    private Entry ref(DeviceImpl dev, int type, long dma, long size, DmaDirection dir) {
+        Entry r = new Entry();
+        r.dev = dev;
+        r.type = type;
+        r.dmaAddr = dma;
+        r.size = size;
+        r.dir = dir;
+        return r;
+    }
+
+    void allocCoherent(DeviceImpl dev, long size, long dma, long phys, String site) {
+        if (!enabled) {
+            return;
+        }
+        Entry e = ref(dev, COHERENT, dma, size, DmaDirection.BIDIRECTIONAL);
+        e.pfn = Mm.pfnDown(phys);
+        e.offset = phys & (Mm.PAGE_SIZE - 1);
+        e.site = site;
+        add(e);
+    }
+
+    /** debug_dma_free_coherent(): true when the free matched a live allocation. */
+    boolean freeCoherent(DeviceImpl dev, long size, long dma, long phys) {
+        if (!enabled) {
+            return true;
+        }
+        Entry r = ref(dev, COHERENT, dma, size, DmaDirection.BIDIRECTIONAL);
+        r.pfn = Mm.pfnDown(phys);
+        r.offset = phys & (Mm.PAGE_SIZE - 1);
+        return checkUnmap(r);
+    }
+
+    void mapPage(DeviceImpl dev, long phys, long size, DmaDirection dir, long dma, String site) {
+        if (!enabled || dma == Dma.DMA_MAPPING_ERROR) {
+            return;
+        }
+        Entry e = ref(dev, SINGLE, dma, size, dir);
+        e.pfn = Mm.pfnDown(phys);
+        e.offset = phys & (Mm.PAGE_SIZE - 1);
+        e.mapErr = MAP_ERR_NOT_CHECKED;
+        e.site = site;
+        add(e);
+    }
+
+    /** debug_dma_mapping_error(). */
+    synchronized void mappingError(DeviceImpl dev, long dma) {
+        if (!enabled) {
+            return;
+        }
+        for (Entry e : hash.getOrDefault(dma, List.of())) {
+            if (e.dev == dev && e.mapErr == MAP_ERR_NOT_CHECKED) {
+                e.mapErr = MAP_ERR_CHECKED;
+                break;
+            }
+        }
+    }
+
+    boolean unmapPage(DeviceImpl dev, long dma, long size, DmaDirection dir) {
+        if (!enabled) {
+            return true;
+        }
+        return checkUnmap(ref(dev, SINGLE, dma, size, dir));
+    }
+
+    void mapSg(DeviceImpl dev, ScatterlistImpl sg, int nents, int mapped, DmaDirection dir, long[] phys, String site) {
+        if (!enabled) {
+            return;
+        }
+        for (int i = 0; i < mapped; i++) {
+            Entry e = ref(dev, SG, sg.dmaAddr[i], sg.dmaLen[i], dir);
+            e.pfn = Mm.pfnDown(phys[i]);
+            e.offset = phys[i] & (Mm.PAGE_SIZE - 1);
+            e.sgCallEnts = nents;
+            e.sgMappedEnts = mapped;
+            e.site = site;
+            add(e);
+        }
+    }
+
+    boolean unmapSg(DeviceImpl dev, ScatterlistImpl sg, int nelems, DmaDirection dir) {
+        if (!enabled) {
+            return true;
+        }
+        boolean ok = true;
+        int mappedEnts = 0;
+        for (int i = 0; i < nelems; i++) {
+            if (mappedEnts != 0 && i >= mappedEnts) {
+                break;
+            }
+            Entry r = ref(dev, SG, sg.dmaAddr[i], sg.dmaLen[i], dir);
+            r.sgCallEnts = nelems;
+            if (i == 0) {
+                Entry e = findExact(r);
+                mappedEnts = e == null ? 0 : e.sgMappedEnts;
+            }
+            ok &= checkUnmap(r);
+        }
+        return ok;
+    }
+
+    /** check_unmap(): false when nothing was found to free. */
+    private boolean checkUnmap(Entry ref) {
+        Entry e = findExact(ref);
+        DeviceImpl dev = ref.dev;
+        if (e == null) {
+            if (ref.dmaAddr == Dma.DMA_MAPPING_ERROR) {
+                err(dev, null, "device driver tries to free an invalid DMA memory address", ref.dmaAddr, ref.size, ref.dir);
+            } else {
+                err(dev, null, "device driver tries to free DMA memory it has not allocated [device address="
+                        + hex(ref.dmaAddr) + "] [size=" + ref.size + " bytes]", ref.dmaAddr, ref.size, ref.dir);
+            }
+            return false;
+        }
+        if (ref.size != e.size) {
+            err(dev, e, "device driver frees DMA memory with different size [device address=" + hex(ref.dmaAddr)
+                    + "] [map size=" + e.size + " bytes] [unmap size=" + ref.size + " bytes]", ref.dmaAddr, ref.size, e.dir);
+        }
+        if (ref.type != e.type) {
+            err(dev, e, "device driver frees DMA memory with wrong function [device address=" + hex(ref.dmaAddr)
+                    + "] [size=" + ref.size + " bytes] [mapped as " + TYPE[e.type] + "] [unmapped as " + TYPE[ref.type]
+                    + "]", ref.dmaAddr, ref.size, e.dir);
+        } else if (e.type == COHERENT && (ref.pfn != e.pfn || ref.offset != e.offset)) {
+            err(dev, e, "device driver frees DMA memory with different CPU address [device address=" + hex(ref.dmaAddr)
+                    + "] [size=" + ref.size + " bytes] [cpu alloc address=" + hex(Mm.pfnPhys(e.pfn) + e.offset)
+                    + "] [cpu free address=" + hex(Mm.pfnPhys(ref.pfn) + ref.offset) + "]", ref.dmaAddr, ref.size, e.dir);
+        }
+        if (ref.sgCallEnts != 0 && ref.type == SG && ref.sgCallEnts != e.sgCallEnts) {
+            err(dev, e, "device driver frees DMA sg list with different entry count [map count=" + e.sgCallEnts
+                    + "] [unmap count=" + ref.sgCallEnts + "]", ref.dmaAddr, ref.size, e.dir);
+        }
+        if (ref.dir != e.dir) {
+            err(dev, e, "device driver frees DMA memory with different direction [device address=" + hex(ref.dmaAddr)
+                    + "] [size=" + ref.size + " bytes] [mapped with " + e.dir.kernelName() + "] [unmapped with "
+                    + ref.dir.kernelName() + "]", ref.dmaAddr, ref.size, e.dir);
+        }
+        if (e.mapErr == MAP_ERR_NOT_CHECKED) {
+            err(dev, e, "device driver failed to check map error[device address=" + hex(ref.dmaAddr) + "] [size="
+                    + ref.size + " bytes] [mapped as " + TYPE[e.type] + "]", ref.dmaAddr, ref.size, e.dir);
+        }
+        remove(e);
+        rememberFreed(dev, e.dmaAddr, e.size, e.site);
+        return true;
+    }
+
+    /** check_sync(). */
+    void sync(DeviceImpl dev, int type, long dma, long size, DmaDirection dir, boolean toCpu, int sgCallEnts) {
+        if (!enabled) {
+            return;
+        }
+        Entry r = ref(dev, type, dma, size, dir);
+        r.sgCallEnts = sgCallEnts;
+        Entry e = findContaining(r);
+        if (e == null) {
+            err(dev, null, "device driver tries to sync DMA memory it has not allocated [device address=" + hex(dma)
+                    + "] [size=" + size + " bytes]", dma, size, dir);
+            return;
+        }
+        if (size > e.size) {
+            err(dev, e, "device driver syncs DMA memory outside allocated range [device address=" + hex(e.dmaAddr)
+                    + "] [allocation size=" + e.size + " bytes] [sync offset+size=" + size + "]", dma, size, dir);
+        }
+        if (e.dir == DmaDirection.BIDIRECTIONAL) {
+            return;
+        }
+        if (dir != e.dir) {
+            err(dev, e, "device driver syncs DMA memory with different direction [device address=" + hex(dma)
+                    + "] [size=" + e.size + " bytes] [mapped with " + e.dir.kernelName() + "] [synced with "
+                    + dir.kernelName() + "]", dma, size, e.dir);
+        }
+        if (toCpu && e.dir != DmaDirection.FROM_DEVICE && dir != DmaDirection.TO_DEVICE) {
+            err(dev, e, "device driver syncs device read-only DMA memory for cpu [device address=" + hex(dma)
+                    + "] [size=" + e.size + " bytes] [mapped with " + e.dir.kernelName() + "] [synced with "
+                    + dir.kernelName() + "]", dma, size, e.dir);
+        }
+        if (!toCpu && e.dir != DmaDirection.TO_DEVICE && dir != DmaDirection.FROM_DEVICE) {
+            err(dev, e, "device driver syncs device write-only DMA memory to device [device address=" + hex(dma)
+                    + "] [size=" + e.size + " bytes] [mapped with " + e.dir.kernelName() + "] [synced with "
+                    + dir.kernelName() + "]", dma, size, e.dir);
+        }
+        if (sgCallEnts != 0 && type == SG && sgCallEnts != e.sgCallEnts) {
+            err(dev, e, "device driver syncs DMA sg list with different entry count [map count=" + e.sgCallEnts
+                    + "] [sync count=" + sgCallEnts + "]", dma, size, e.dir);
+        }
+    }
+
+    /** The sg entry count of the mapping at {@code dma} (get_nr_mapped_entries). */
+    synchronized int mappedEntries(DeviceImpl dev, long dma) {
+        for (Entry e : hash.getOrDefault(dma, List.of())) {
+            if (e.dev == dev && e.type == SG) {
+                return e.sgMappedEnts;
+            }
+        }
+        return 0;
+    }
+
+    /** dma_debug_device_change(BUS_NOTIFY_UNBOUND_DRIVER). */
+    void unbound(DeviceImpl dev) {
+        if (!enabled) {
+            return;
+        }
+        Entry last = null;
+        int count = 0;
+        synchronized (this) {
+            for (List<Entry> l : hash.values()) {
+                for (Entry e : l) {
+                    if (e.dev == dev) {
+                        count++;
+                        last = e;
+                    }
+                }
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        err(dev, last, "device driver has pending DMA allocations while released from device [count=" + count
+                + "] One of leaked entries details: [device address=" + hex(last.dmaAddr) + "] [size=" + last.size
+                + " bytes] [mapped with " + last.dir.kernelName() + "] [mapped as " + TYPE[last.type] + "]",
+                last.dmaAddr, last.size, last.dir);
+    }
+
+    private synchronized void rememberFreed(DeviceImpl dev, long dma, long size, String site) {
+        freed.addLast(new Freed(dev, dma, size, site));
+        if (freed.size() > FREED_REMEMBERED) {
+            freed.removeFirst();
+        }
+    }
+
+    private synchronized void forgetFreed(DeviceImpl dev, long dma, long size) {
+        freed.removeIf(f -> f.dev == dev && f.dma < dma + size && dma < f.dma + f.size);
+    }
+
+    /**
+     * The fault reason when a device access hits memory its driver freed, else null; the hit is
+     * also reported like any other misuse.
+     */
+    String freedHit(DeviceImpl dev, long dma, long len) {
+        if (!enabled) {
+            return null;
+        }
+        Freed hit = null;
+        synchronized (this) {
+            for (Iterator<Freed> it = freed.descendingIterator(); it.hasNext(); ) {
+                Freed f = it.next();
+                if (f.dev == dev && f.dma < dma + len && dma < f.dma + f.size) {
+                    hit = f;
+                    break;
+                }
+            }
+        }
+        if (hit == null) {
+            return null;
+        }
+        String msg = "device accesses DMA memory after its driver freed it [device address=" + hex(dma)
+                + "] [freed mapping=" + hex(hit.dma) + "] [size=" + hit.size + " bytes]";
+        Entry e = new Entry();
+        e.site = hit.site;
+        err(dev, e, msg, dma, len, null);
+        return "DMA-API: " + msg + " [mapped at " + hit.site + "]";
+    }
+
+    @Override
+    public synchronized long errorCount() {
+        return errorCount;
+    }
+
+    @Override
+    public synchronized List<DmaDebugError> errors() {
+        return List.copyOf(errors);
+    }
+
+    @Override
+    public synchronized int entries(Device dev) {
+        int n = 0;
+        for (List<Entry> l : hash.values()) {
+            for (Entry e : l) {
+                if (e.dev == dev) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized String dump() {
+        StringBuilder b = new StringBuilder();
+        TreeMap<Long, List<Entry>> byIdx = new TreeMap<>();
+        for (List<Entry> l : hash.values()) {
+            for (Entry e : l) {
+                byIdx.computeIfAbsent((e.dmaAddr >>> HASH_FN_SHIFT) & (HASH_SIZE - 1), k -> new ArrayList<>()).add(e);
+            }
+        }
+        for (Map.Entry<Long, List<Entry>> me : byIdx.entrySet()) {
+            for (Entry e : me.getValue()) {
+                long cln = (e.pfn << (Mm.PAGE_SHIFT - 6)) + (e.offset >>> 6);
+                b.append(String.format("%s %s %s idx %d P=%x N=%x D=%x L=%x cln=%s %s %s%n", e.dev.driverName(),
+                        e.dev.name(), TYPE[e.type], me.getKey(), Mm.pfnPhys(e.pfn) + e.offset, e.pfn, e.dmaAddr, e.size,
+                        Mm.pa(cln), e.dir.kernelName(), MAPERR[e.mapErr]));
+            }
+        }
+        return b.toString();
+    }
+}

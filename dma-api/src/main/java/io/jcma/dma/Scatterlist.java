@@ -1,0 +1,61 @@
+package io.jcma.dma;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * struct sg_table: entries of CPU memory (a slice of simulated RAM, or any other segment, which
+ * bounces) and, once mapped, their DMA address and length.
+ *
+ * <p>{@link #fromPages} merges physically contiguous pages into one entry, as
+ * sg_alloc_table_from_pages() does. Mapping keeps the entries: dma-direct maps each entry on its
+ * own (nents in = nents out), an IOMMU maps them into one IOVA range and merges what became
+ * contiguous (fewer DMA segments than entries), as the kernel does.
+ */
+public sealed interface Scatterlist permits ScatterlistImpl {
+
+    /** One entry per buffer, in order (sg_init_table + sg_set_buf). */
+    static Scatterlist of(MemorySegment... bufs) {
+        return ScatterlistImpl.of(List.of(bufs));
+    }
+
+    static Scatterlist of(List<MemorySegment> bufs) {
+        return ScatterlistImpl.of(bufs);
+    }
+
+    /**
+     * sg_alloc_table_from_pages(): {@code pfns} pages of simulated RAM, {@code length} bytes from
+     * {@code offset} in the first; physically consecutive pages merge into one entry of at most
+     * {@code maxSegment} bytes.
+     *
+     * @throws IllegalArgumentException if the pages cannot hold offset + length, or maxSegment
+     *                                  is below a page
+     */
+    static Scatterlist fromPages(Dma dma, long[] pfns, long offset, long length, long maxSegment) {
+        return ScatterlistImpl.fromPages(dma, pfns, offset, length, maxSegment);
+    }
+
+    /** orig_nents: CPU entries. */
+    int nents();
+
+    /** nents after mapping: DMA segments (0 when not mapped). */
+    int mappedNents();
+
+    /** The CPU buffer of entry {@code i}. */
+    MemorySegment buffer(int i);
+
+    /** sg_dma_address() of DMA segment {@code i}. */
+    long dmaAddress(int i);
+
+    /** sg_dma_len() of DMA segment {@code i}. */
+    long dmaLength(int i);
+
+    /** The sum of the CPU entries' lengths. */
+    default long totalLength() {
+        long t = 0;
+        for (int i = 0; i < nents(); i++) {
+            t += buffer(i).byteSize();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,95 @@
+package io.jcma.dma;
+
+import io.jcma.cma.mm.Mm;
+import io.jcma.cma.mm.PhysicalMemory;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+final class ScatterlistImpl implements Scatterlist {
+    final MemorySegment[] bufs;
+    final long[] dmaAddr;
+    final long[] dmaLen;
+    int mapped;
+    /** Per mapped CPU entry, what DmaImpl needs to undo it. */
+    List<DmaImpl.Mapping> mappings;
+    DeviceImpl mappedBy;
+
+    private ScatterlistImpl(MemorySegment[] bufs) {
+        this.bufs = bufs;
+        this.dmaAddr = new long[bufs.length];
+        this.dmaLen = new long[bufs.length];
+    }
+
+    static ScatterlistImpl of(List<MemorySegment> bufs) {
+        if (bufs.isEmpty()) {
+            throw new IllegalArgumentException("entries: 0 (expected: at least one)");
+        }
+        for (int i = 0; i < bufs.size(); i++) {
+            if (bufs.get(i).byteSize() == 0) {
+                throw new IllegalArgumentException("entry " + i + ": length 0 (expected: > 0)");
+            }
+        }
+        return new ScatterlistImpl(bufs.toArray(MemorySegment[]::new));
+    }
+
+    static ScatterlistImpl fromPages(Dma dma, long[] pfns, long offset, long length, long maxSegment) {
+        if (pfns.length == 0 || offset < 0 || offset >= Mm.PAGE_SIZE || length <= 0
+                || offset + length > Mm.pfnPhys(pfns.length)) {
+            throw new IllegalArgumentException("pages: " + pfns.length + " offset: " + offset + " length: " + length
+                    + " (expected: 0 <= offset < 4096, 0 < offset + length <= pages * 4096)");
+        }
+        if (maxSegment < Mm.PAGE_SIZE) {
+            throw new IllegalArgumentException("maxSegment: " + maxSegment + " (expected: >= 4096)");
+        }
+        PhysicalMemory mem = dma.machine().memory();
+        for (long pfn : pfns) {
+            if (!mem.isRam(pfn, 1)) {
+                throw new IllegalArgumentException("pfn: " + pfn + " (expected: a page of RAM)");
+            }
+        }
+        List<MemorySegment> out = new ArrayList<>();
+        long remaining = length;
+        long first = offset;
+        int i = 0;
+        while (i < pfns.length && remaining > 0) {
+            int j = i + 1;
+            while (j < pfns.length && pfns[j] == pfns[j - 1] + 1 && mem.isRam(pfns[i], j - i + 1)
+                    && Mm.pfnPhys(j - i + 1) <= maxSegment) {
+                j++;
+            }
+            long bytes = Math.min(Mm.pfnPhys(j - i) - first, remaining);
+            out.add(mem.segment(pfns[i], j - i).asSlice(first, bytes));
+            remaining -= bytes;
+            first = 0;
+            i = j;
+        }
+        return of(out);
+    }
+
+    @Override
+    public int nents() {
+        return bufs.length;
+    }
+
+    @Override
+    public synchronized int mappedNents() {
+        return mapped;
+    }
+
+    @Override
+    public MemorySegment buffer(int i) {
+        return bufs[i];
+    }
+
+    @Override
+    public synchronized long dmaAddress(int i) {
+        return dmaAddr[i];
+    }
+
+    @Override
+    public synchronized long dmaLength(int i) {
+        return dmaLen[i];
+    }
+}

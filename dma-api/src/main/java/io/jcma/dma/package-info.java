@@ -1,0 +1,13 @@
+/**
+ * The DMA API over CMA: struct device, dma_alloc_coherent and friends, streaming mappings with
+ * swiotlb, scatterlists, dma_pool, dma-buf, IOMMU domains and DMA-API debug.
+ *
+ * <h2>Memory ordering between a driver and a device thread</h2>
+ * A device model reads and writes through {@link io.jcma.dma.DeviceMemory}. Naturally aligned
+ * scalar loads are <em>acquire</em> and scalar stores are <em>release</em> (VarHandle access
+ * modes), so a device that reads a descriptor's "ready" word sees everything the driver wrote
+ * before it, and a driver that reads a status word the device wrote last sees the data before
+ * it, as dma_wmb()/dma_rmb() pairs promise on real hardware. Bulk copies are plain: order them
+ * with such a flag word.
+ */
+package io.jcma.dma;

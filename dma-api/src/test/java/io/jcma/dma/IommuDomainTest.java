@@ -1,0 +1,75 @@
+package io.jcma.dma;
+
+import io.jcma.cma.Errno;
+import io.jcma.cma.ErrnoException;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** iommu_map/iommu_unmap on a domain, the IOVA allocator under the aperture. */
+class IommuDomainTest {
+
+    private static Errno errno(Throwable t) {
+        return ((ErrnoException) t).errno();
+    }
+
+    @Test
+    void widthMustBe13To64Bits() {
+        assertThatThrownBy(() -> IommuDomain.create(12)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("addressWidth: 12");
+        assertThatThrownBy(() -> IommuDomain.create(65)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(IommuDomain.create(48).apertureEnd()).isEqualTo((1L << 48) - 1);
+    }
+
+    @Test
+    void mapTranslatesAndUnmapInvalidates() {
+        IommuDomain d = IommuDomain.create(32);
+        d.map(0x10000, 0x7654_3000L, 0x2000, IommuDomain.IOMMU_READ);
+        assertThat(d.iovaToPhys(0x11234)).isEqualTo(0x7654_4234L);
+        assertThat(d.prot(0x10000)).isEqualTo(IommuDomain.IOMMU_READ);
+        assertThat(d.mappedPages()).isEqualTo(2);
+        assertThat(d.unmap(0x10000, 0x2000)).isEqualTo(0x2000);
+        assertThat(d.iovaToPhys(0x11234)).isEqualTo(-1);
+        assertThat(d.unmap(0x10000, 0x2000)).isZero();
+    }
+
+    @Test
+    void unalignedMapIsEinval() {
+        IommuDomain d = IommuDomain.create(32);
+        assertThatThrownBy(() -> d.map(0x10800, 0x1000, 0x1000, 3)).satisfies(t -> assertThat(errno(t)).isEqualTo(Errno.EINVAL))
+                .hasMessageContaining("iova=0x0000000000010800");
+        assertThatThrownBy(() -> d.map(0x10000, 0x1000, 0, 3)).satisfies(t -> assertThat(errno(t)).isEqualTo(Errno.EINVAL));
+    }
+
+    @Test
+    void mapOutsideTheApertureIsEinval() {
+        IommuDomain d = IommuDomain.create(20);
+        assertThatThrownBy(() -> d.map(0xff000, 0x1000, 0x2000, 3)).satisfies(t -> assertThat(errno(t)).isEqualTo(Errno.EINVAL))
+                .hasMessageContaining("aperture");
+    }
+
+    @Test
+    void mappingAMappedPageIsEbusyAndChangesNothing() {
+        IommuDomain d = IommuDomain.create(32);
+        d.map(0x3000, 0x1000, 0x1000, 3);
+        assertThatThrownBy(() -> d.map(0x2000, 0x8000, 0x2000, 3)).satisfies(t -> assertThat(errno(t)).isEqualTo(Errno.EBUSY));
+        assertThat(d.mappedPages()).isEqualTo(1);
+        assertThat(d.iovaToPhys(0x2000)).isEqualTo(-1);
+        assertThat(d.iovaToPhys(0x3000)).isEqualTo(0x1000);
+    }
+
+    @Test
+    void iovasAreTopDownBelowTheLimitAndNeverZero() {
+        IommuDomainImpl d = (IommuDomainImpl) IommuDomain.create(32);
+        assertThat(d.allocIova(0x1000, 0xffff_ffffL)).isEqualTo(0xffff_f000L);
+        assertThat(d.allocIova(0x3000, 0xffff_ffffL)).as("3 pages round to 4, 4-aligned, below the first").isEqualTo(0xffff_8000L);
+        assertThat(d.allocIova(0x1000, 0xff_ffffL)).isEqualTo(0xff_f000L);
+        IommuDomainImpl tiny = (IommuDomainImpl) IommuDomain.create(14);
+        assertThat(tiny.allocIova(0x1000, -1L)).isEqualTo(0x3000);
+        assertThat(tiny.allocIova(0x2000, -1L)).isEqualTo(-1);
+        assertThat(tiny.allocIova(0x1000, -1L)).isEqualTo(0x2000);
+        assertThat(tiny.allocIova(0x1000, -1L)).isEqualTo(0x1000);
+        assertThat(tiny.allocIova(0x1000, -1L)).as("pfn 0 is never handed out").isEqualTo(-1);
+    }
+}
