@@ -160,11 +160,15 @@ final class CmaArea implements Cma {
         if (align < 0 || align > 63) {
             throw new IllegalArgumentException("align: " + align + " (expected: 0..63)");
         }
-        registry.checkNotSuspended();
+        registry.enterAlloc();
         long t0 = System.nanoTime();
         CmaAllocation result = null;
-        if (active() && reqCount != 0) {
-            result = search(reqCount, align, noWarn, owner, t0);
+        try {
+            if (active() && reqCount != 0) {
+                result = search(reqCount, align, noWarn, owner, t0);
+            }
+        } finally {
+            registry.leaveAlloc();
         }
         if (result != null) {
             registry.vmCmaAllocSuccess.increment();
@@ -319,7 +323,7 @@ final class CmaArea implements Cma {
         if (!pagesValid(pfn, pages)) {
             return false;
         }
-        if (pfn + pages > basePfn + count) {
+        if (pages > count - (pfn - basePfn)) {
             throw new IllegalArgumentException("pfn range: [" + pfn + ", " + (pfn + pages) + ") runs past the end of area "
                     + name + " at pfn " + (basePfn + count));
         }
@@ -346,6 +350,8 @@ final class CmaArea implements Cma {
                             + " splits a bitmap bit of " + unit + " pages (order_per_bit=" + orderPerBit + ")");
                 }
             }
+            // Free first: if the page allocator refuses, nothing here has changed.
+            registry.pageAllocator().freeContigRange(pfn, pages);
             live.remove(a.pfn());
             if (a.pfn() < pfn) {
                 live.put(a.pfn(), new CmaAllocation(this, a.pfn(), pfn - a.pfn(), a.align(), a.owner(), a.callSite(),
@@ -355,11 +361,10 @@ final class CmaArea implements Cma {
                 live.put(pfn + pages, new CmaAllocation(this, pfn + pages, a.endPfn() - pfn - pages, a.align(),
                         a.owner(), a.callSite(), a.timestampNanos(), a.cost()));
             }
+            clearBitmap(pfn, pages);
         } finally {
             lock.unlock();
         }
-        registry.pageAllocator().freeContigRange(pfn, pages);
-        clearBitmap(pfn, pages);
         releasePagesSuccess.add(pages);
         CmaEvents.Release ev = new CmaEvents.Release();
         if (ev.shouldCommit()) {

@@ -44,6 +44,8 @@ public final class CmaAreas {
     private volatile PhysicalMemory memory;
     private volatile PageAllocator pageAllocator;
     private volatile boolean suspended;
+    /** cma_alloc() calls between their suspend check and their result: suspend waits for them. */
+    final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean trackCallSites;
 
     private CmaAreas(Memblock memblock, KernelLog log) {
@@ -233,10 +235,6 @@ public final class CmaAreas {
         if (size == 0) {
             throw new ErrnoException(Errno.EINVAL, "cma_declare_contiguous_nid: size=0 (expected: > 0)");
         }
-        if (size < 0 || base < 0 || limit < 0) {
-            throw new ErrnoException(Errno.EINVAL, "cma_declare_contiguous_nid: base=" + Mm.pa(base) + " size="
-                    + Mm.pa(size) + " limit=" + Mm.pa(limit) + " (expected: non-negative)");
-        }
         if (alignment != 0 && !Mm.isPowerOfTwo(alignment)) {
             throw new ErrnoException(Errno.EINVAL, "cma_declare_contiguous_nid: alignment=" + Mm.pa(alignment)
                     + " (expected: power of two)");
@@ -261,15 +259,21 @@ public final class CmaAreas {
             throw new ErrnoException(Errno.EINVAL, "cma_declare_contiguous_nid: size=" + Mm.pa(size)
                     + " is not a whole number of order_per_bit=" + orderPerBit + " bits");
         }
-        if (fixed && base < highmemStart && base + size > highmemStart) {
+        // phys_addr_t is u64: compare unsigned, and an end past 2^64 exceeds any limit.
+        if (fixed && Long.compareUnsigned(base, highmemStart) < 0 && Long.compareUnsigned(base + size, highmemStart) > 0) {
             log.err("cma: Region at " + Mm.pa(base) + " defined on low/high memory boundary (" + Mm.pa(highmemStart) + ")");
             throw failed(Errno.EINVAL, size, nid, "fixed region [" + Mm.pa(base) + "-" + Mm.pa(base + size - 1)
                     + "] crosses the low/high memory boundary " + Mm.pa(highmemStart));
         }
-        if (limit == 0 || limit > memblockEnd) {
+        if (limit == 0 || Long.compareUnsigned(limit, memblockEnd) > 0) {
             limit = memblockEnd;
         }
-        if (base + size > limit) {
+        if (size == 0) {
+            // ALIGN() wrapped a size near 2^64 to 0; the kernel gets as far as
+            // cma_init_reserved_mem(), which refuses a zero size.
+            throw failed(Errno.EINVAL, size, nid, "size wraps to 0 when aligned to " + Mm.pa(alignment));
+        }
+        if (Long.compareUnsigned(base + size, limit) > 0 || Long.compareUnsigned(base + size, base) < 0) {
             log.err("cma: Size (" + Mm.pa(size) + ") of region at " + Mm.pa(base) + " exceeds limit (" + Mm.pa(limit) + ")");
             throw failed(Errno.EINVAL, size, nid, "base=" + Mm.pa(base) + " + size=" + Mm.pa(size)
                     + " exceeds limit=" + Mm.pa(limit));
@@ -330,7 +334,7 @@ public final class CmaAreas {
     }
 
     private ErrnoException failed(Errno errno, long size, int nid, String reason) {
-        log.err("cma: Failed to reserve " + (size / Mm.SZ_1M) + " MiB" + nidSuffix(nid));
+        log.err("cma: Failed to reserve " + Long.divideUnsigned(size, Mm.SZ_1M) + " MiB" + nidSuffix(nid));
         return new ErrnoException(errno, "cma_declare_contiguous_nid: " + reason);
     }
 
@@ -361,7 +365,7 @@ public final class CmaAreas {
                     + " CMA area slots are in use (MAX_CMA_AREAS)");
         }
         if (size <= 0 || base < 0) {
-            throw new ErrnoException(Errno.EINVAL, "cma_init_reserved_mem: base=" + Mm.pa(base) + " size=" + size
+            throw new ErrnoException(Errno.EINVAL, "cma_init_reserved_mem: base=" + Mm.pa(base) + " size=" + Mm.pa(size)
                     + " (expected: size > 0)");
         }
         if (!memblock.isRegionReserved(base, size)) {
@@ -385,6 +389,8 @@ public final class CmaAreas {
             throw new ErrnoException(Errno.EINVAL, "cma_init_reserved_mem: [" + Mm.pa(base) + "-"
                     + Mm.pa(base + size - 1) + "] is not wholly RAM");
         }
+        // 6.12 formats unnamed areas as "cma%d\n", newline included (a slip later fixed); the
+        // newline is left out here, since it would end up in debugfs and sysfs directory names.
         String n = name != null ? name : "cma" + areaCount;
         if (n.length() > CMA_MAX_NAME - 1) {
             n = n.substring(0, CMA_MAX_NAME - 1);
@@ -485,6 +491,10 @@ public final class CmaAreas {
     public void suspend() {
         registryMutex.lock();
         try {
+            suspended = true;
+            while (inFlight.get() != 0) {
+                Thread.onSpinWait();
+            }
             List<String> busy = new ArrayList<>();
             for (int i = 0; i < areaCount; i++) {
                 if (areas[i].liveCount() > 0) {
@@ -492,6 +502,7 @@ public final class CmaAreas {
                 }
             }
             if (!busy.isEmpty()) {
+                suspended = false;
                 throw new ErrnoException(Errno.EBUSY, "suspend: CMA allocations still live: " + String.join("; ", busy));
             }
             suspended = true;
@@ -525,9 +536,16 @@ public final class CmaAreas {
         return suspended;
     }
 
-    void checkNotSuspended() {
+    /** Enters cma_alloc(): pair with {@link #leaveAlloc()}. */
+    void enterAlloc() {
+        inFlight.incrementAndGet();
         if (suspended) {
+            inFlight.decrementAndGet();
             throw new IllegalStateException("cma_alloc: machine is suspended");
         }
+    }
+
+    void leaveAlloc() {
+        inFlight.decrementAndGet();
     }
 }

@@ -20,7 +20,8 @@ public enum Errno {
     ENOTDIR(20, "Not a directory"),
     EISDIR(21, "Is a directory"),
     EINVAL(22, "Invalid argument"),
-    ENOSPC(28, "No space left on device");
+    ENOSPC(28, "No space left on device"),
+    ERANGE(34, "Numerical result out of range");
 
     private final int number;
     private final String strerror;

@@ -217,6 +217,72 @@ class CmaAllocTest {
     }
 
     @Test
+    void aHugeReleaseCountIsRefusedWithoutTouchingAnything() {
+        var e = early(1 * GiB);
+        Cma c = e.areas().declareContiguous(0x10000000L, 2 * MiB, 0, 0, 0, true, "reserved");
+        try (var a = e.activate()) {
+            CmaAllocation x = c.alloc(8, 0, false).orElseThrow();
+            assertThatThrownBy(() -> c.release(x.pfn(), Long.MAX_VALUE)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(c.allocations()).containsExactly(x);
+            assertThat(c.used()).isEqualTo(8);
+            assertThat(c.release(x)).isTrue();
+            assertThat(c.used()).isZero();
+        }
+    }
+
+    @Test
+    void suspendWaitsForAllocationsInFlight() throws Exception {
+        var e = early(1 * GiB);
+        Cma c = e.areas().declareContiguous(0x10000000L, 32 * MiB, 0, 0, 0, true, "reserved");
+        try (var a = e.activate()) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger leaked = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread[] ts = new Thread[2];
+            for (int t = 0; t < ts.length; t++) {
+                ts[t] = new Thread(() -> {
+                    while (!stop.get()) {
+                        try {
+                            c.alloc(16, 0, true).ifPresent(x -> {
+                                if (held.get()) {
+                                    leaked.incrementAndGet();
+                                }
+                                c.release(x);
+                            });
+                        } catch (IllegalStateException suspended) {
+                            Thread.onSpinWait();
+                        }
+                    }
+                });
+                ts[t].start();
+            }
+            int suspends = 0;
+            long deadline = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                try {
+                    e.areas().suspend();
+                    held.set(true);
+                    suspends++;
+                    assertThat(c.allocations()).as("nothing allocated while suspended").isEmpty();
+                    Thread.sleep(1);
+                    assertThat(c.allocations()).isEmpty();
+                    held.set(false);
+                    e.areas().resume();
+                } catch (ErrnoException busy) {
+                    assertThat(busy.errno()).isEqualTo(Errno.EBUSY);
+                }
+            }
+            stop.set(true);
+            for (Thread t : ts) {
+                t.join();
+            }
+            assertThat(suspends).isPositive();
+            assertThat(leaked.get()).as("allocations that completed after suspend succeeded").isZero();
+            assertThat(c.used()).isZero();
+        }
+    }
+
+    @Test
     void partialReleaseSplitsTheAllocation() {
         var e = early(1 * GiB);
         Cma c = e.areas().declareContiguous(0x10000000L, 2 * MiB, 0, 0, 0, true, "reserved");

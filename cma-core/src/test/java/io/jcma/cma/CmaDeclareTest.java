@@ -179,6 +179,20 @@ class CmaDeclareTest {
     }
 
     @Test
+    void sizesNearTwoToTheSixtyFourAreEinvalNotAnOverflow() {
+        var e = early(4 * GiB);
+        ErrnoException ex = declareFails(e, 0, 0x7fffffffffffffffL, 0, 0, 0, false);
+        assertThat(ex.errno()).isEqualTo(Errno.EINVAL);
+        assertThat(e.log().errors()).containsExactly(
+                "cma: Size (0x8000000000000000) of region at 0x0000000000000000 exceeds limit (0x0000000100000000)",
+                "cma: Failed to reserve 8796093022208 MiB on node -1");
+        assertThat(declareFails(e, 0x7fffffffffe00000L, 2 * MiB, 0, 0, 0, true).errno()).isEqualTo(Errno.EINVAL);
+        assertThat(declareFails(e, 0, -1L, 0, 0, 0, false).errno()).isEqualTo(Errno.EINVAL);
+        assertThat(e.areas().count()).isZero();
+        assertThat(e.memblock().reservedSize()).isZero();
+    }
+
+    @Test
     void noRoomIsEnomem() {
         var e = early(256 * MiB);
         e.areas().declareContiguous(0, 128 * MiB, 0, 0, 0, false, "a");

@@ -75,11 +75,16 @@ public final class Cmdline {
 
     /** The parameters named {@code name}, in order. */
     public List<Param> all(String name) {
-        return params.stream().filter(p -> p.name().equals(name)).toList();
+        return params.stream().filter(p -> parameq(p.name(), name)).toList();
     }
 
     public boolean has(String name) {
-        return params.stream().anyMatch(p -> p.name().equals(name));
+        return params.stream().anyMatch(p -> parameq(p.name(), name));
+    }
+
+    /** parameq(): parameter names match with '-' and '_' taken as the same character. */
+    public static boolean parameq(String a, String b) {
+        return a.replace('-', '_').equals(b.replace('-', '_'));
     }
 
     /** The result of {@link #memparse}: the value and the index just after what was read. */

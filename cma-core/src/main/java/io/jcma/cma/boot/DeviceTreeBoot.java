@@ -82,12 +82,14 @@ final class DeviceTreeBoot {
         for (FdtNode n : fdt.root().children()) {
             try {
                 Optional<FdtProperty> type = n.property("device_type");
-                if (type.isEmpty() || !type.get().strings().contains("memory") || !n.isAvailable()) {
+                // strcmp(type, "memory"): the first string only
+                if (type.isEmpty() || type.get().strings().isEmpty() || !type.get().strings().getFirst().equals("memory")
+                        || !n.isAvailable()) {
                     continue;
                 }
                 List<FdtNode.Reg> regs = n.has("linux,usable-memory")
-                        ? n.pairs("linux,usable-memory", n.addressCells(), n.sizeCells())
-                        : n.reg();
+                        ? n.pairsIgnoringTail("linux,usable-memory", n.addressCells(), n.sizeCells())
+                        : n.pairsIgnoringTail("reg", n.addressCells(), n.sizeCells());
                 int nid = n.property("numa-node-id").map(FdtProperty::u32).orElse(0);
                 if (nid < 0) {
                     log.err(FDT + n.path() + ": numa-node-id=" + Integer.toUnsignedString(nid) + " ignored");

@@ -29,7 +29,8 @@ final class DmaContiguous {
         if (cmdline.given()) {
             selectedSize = cmdline.size;
             selectedBase = cmdline.base;
-            selectedLimit = cmdline.limit != 0 ? cmdline.limit : limit;
+            // min_not_zero(limit_cmdline, limit) in 6.12 (a 2025 change lets the cmdline's win)
+            selectedLimit = cmdline.limit == 0 ? limit : Long.compareUnsigned(cmdline.limit, limit) < 0 ? cmdline.limit : limit;
             if (cmdline.base + cmdline.size == cmdline.limit) {
                 fixed = true;
             }

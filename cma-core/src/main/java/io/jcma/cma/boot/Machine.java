@@ -159,7 +159,7 @@ public final class Machine implements AutoCloseable {
 
         EarlyCma earlyCma = new EarlyCma();
         for (Cmdline.Param p : cmdline.params()) {
-            switch (p.name()) {
+            switch (p.name().replace('-', '_')) {
                 case "cma" -> earlyCma.parse(p.value(), log);
                 case "numa_cma" -> earlyCma.parseNuma(p.value());
                 case "cma_pernuma" -> earlyCma.parsePernuma(p.value());

@@ -212,6 +212,23 @@ public final class FdtNode {
         return out;
     }
 
+    /**
+     * As {@link #pairs}, but a trailing partial entry is ignored, as early_init_dt_scan_memory()
+     * reads {@code reg} of memory nodes ({@code while ((endp - reg) >= cells)}).
+     */
+    public List<Reg> pairsIgnoringTail(String prop, int addressCells, int sizeCells) {
+        FdtProperty p = properties.get(prop);
+        int cells = addressCells + sizeCells;
+        if (p == null || cells == 0) {
+            return List.of();
+        }
+        List<Reg> out = new ArrayList<>();
+        for (int c = 0; c + cells <= p.length() / 4; c += cells) {
+            out.add(new Reg(p.number(c, addressCells), p.number(c + addressCells, sizeCells)));
+        }
+        return out;
+    }
+
     @Override
     public String toString() {
         return path();

@@ -54,6 +54,7 @@ public final class CmaFs {
         fs.registerFile(s + "/alloc_pages_success", () -> area.metrics().allocPagesSuccess() + "\n", null);
         fs.registerFile(s + "/alloc_pages_fail", () -> area.metrics().allocPagesFail() + "\n", null);
         fs.registerFile(s + "/release_pages_success", () -> area.metrics().releasePagesSuccess() + "\n", null);
+        // total_pages and available_pages came after 6.12 (6.15); kept because users ask for them.
         fs.registerFile(s + "/total_pages", () -> area.count() + "\n", null);
         fs.registerFile(s + "/available_pages", () -> area.availableCount() + "\n", null);
 
@@ -99,14 +100,18 @@ public final class CmaFs {
     private static void freeWrite(Cma area, Deque<CmaAllocation> mem, long val) {
         int count = (int) val;
         synchronized (mem) {
-            while (count > 0) {
+            // The kernel loops while (count) and compares mem->n <= count as unsigned long, so a
+            // negative count (4294967295 written) frees every cma_debug allocation.
+            while (count != 0) {
                 CmaAllocation a = mem.poll();
                 if (a == null) {
                     break;
                 }
-                if (a.count() <= count) {
+                if (count < 0 || a.count() <= count) {
                     area.release(a.pfn(), a.count());
-                    count -= (int) a.count();
+                    if (count > 0) {
+                        count -= (int) a.count();
+                    }
                 } else if (area.orderPerBit() == 0) {
                     long rest = a.pfn() + count;
                     area.release(a.pfn(), count);
@@ -120,28 +125,46 @@ public final class CmaFs {
         }
     }
 
-    /** kstrtoull(s, 0): decimal, 0x hex or 0 octal, an optional '+'; anything else is EINVAL. */
+    /**
+     * kstrtoull(s, 0) of lib/kstrtox.c: one optional leading '+', then 0x hex (when a hex digit
+     * follows), 0 octal or decimal, at least one digit, and nothing after but one newline.
+     * Anything else is EINVAL; a value past 2^64 - 1 is ERANGE.
+     */
     static long kstrtoull(String v, String path) {
-        String s = v.strip();
+        String s = v.endsWith("\n") ? v.substring(0, v.length() - 1) : v;
+        int i = 0;
         if (s.startsWith("+")) {
-            s = s.substring(1);
+            i = 1;
         }
         int radix = 10;
-        if (s.length() > 1 && s.charAt(0) == '0' && (s.charAt(1) == 'x' || s.charAt(1) == 'X')) {
+        if (s.length() > i + 2 && s.charAt(i) == '0' && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X')
+                && Character.digit(s.charAt(i + 2), 16) >= 0 && s.charAt(i + 2) < 128) {
             radix = 16;
-            s = s.substring(2);
-        } else if (s.length() > 1 && s.charAt(0) == '0') {
+            i += 2;
+        } else if (s.length() > i && s.charAt(i) == '0') {
             radix = 8;
-            s = s.substring(1);
         }
-        try {
-            if (s.isEmpty()) {
-                throw new NumberFormatException();
+        int start = i;
+        long value = 0;
+        boolean overflow = false;
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            int d = c < 128 ? Character.digit(c, radix) : -1;
+            if (d < 0) {
+                break;
             }
-            return Long.parseUnsignedLong(s, radix);
-        } catch (NumberFormatException e) {
+            if (Long.compareUnsigned(value, Long.divideUnsigned(-1L - d, radix)) > 0) {
+                overflow = true;
+            }
+            value = value * radix + d;
+        }
+        if (i == start || i != s.length()) {
             throw new ErrnoException(Errno.EINVAL, path + ": value '" + v + "' (expected: an unsigned number)");
         }
+        if (overflow) {
+            throw new ErrnoException(Errno.ERANGE, path + ": value '" + v + "' (expected: below 2^64)");
+        }
+        return value;
     }
 
     /** debugfs_create_u32_array()'s format: the words in decimal, space-separated. */

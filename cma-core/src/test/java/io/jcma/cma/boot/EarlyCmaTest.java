@@ -109,6 +109,35 @@ class EarlyCmaTest {
     }
 
     @Test
+    void hugeSizesFailWithTheKernelsLinesInsteadOfCrashingTheBoot() {
+        for (String cmdline : new String[] {"cma=0x7fffffffffffffff", "cma=8E", "cma=64M@0x7fffffffffe00000"}) {
+            Machine m = boot(1 * GiB, cmdline);
+            assertThat(m.cma().areas()).as(cmdline).isEmpty();
+            assertThat(m.errors()).as(cmdline).last().asString().startsWith("cma: Failed to reserve");
+        }
+    }
+
+    @Test
+    void theCmdlineLimitIsCappedByTheArchLimitAsMinNotZeroDoes() {
+        // arm64 limits the default area to 4 GiB; cma=256M@5G asks for 5 GiB + 256 MiB: 6.12 keeps 4 GiB.
+        Machine m = boot(6 * GiB, "cma=256M@5G", Arch.ARM64);
+        assertThat(m.cma().areas()).isEmpty();
+        assertThat(m.errors()).contains("cma: Failed to reserve 256 MiB on node -1");
+        Cma c = boot(6 * GiB, "cma=256M@0-8G", Arch.ARM64).defaultArea().orElseThrow();
+        assertThat(c.base() + c.size()).isLessThanOrEqualTo(4 * GiB);
+    }
+
+    @Test
+    void dashesAndUnderscoresInParameterNamesAreTheSame() {
+        Machine m = Machine.boot(Platform.builder().memory(new MemRange(0, 2 * GiB, 0))
+                .memory(new MemRange(2 * GiB, 4 * GiB, 1)).cmdline("cma-pernuma=16M").build());
+        machines.add(m);
+        assertThat(m.cma().byName("pernuma0")).isPresent();
+        assertThat(m.cma().byName("pernuma1")).isPresent();
+        assertThat(Cmdline.parameq("numa-cma", "numa_cma")).isTrue();
+    }
+
+    @Test
     void x86HasNoDefaultAreaWithoutCma() {
         assertThat(boot(1 * GiB, "").cma().areas()).isEmpty();
     }

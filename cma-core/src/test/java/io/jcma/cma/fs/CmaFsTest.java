@@ -106,6 +106,26 @@ class CmaFsTest {
     }
 
     @Test
+    void numbersAreReadAsKstrtoullReadsThem() {
+        fs.write(D + "alloc", "+3\n");
+        fs.write(D + "alloc", "010");
+        fs.write(D + "alloc", "0x10");
+        assertThat(fs.read(D + "used")).isEqualTo((3 + 8 + 16) + "\n");
+        for (String bad : new String[] {" 5", "5 ", "++5", "0x+5", "0x", "5\n\n", "08"}) {
+            assertThat(fails(() -> fs.write(D + "alloc", bad))).as("'%s'", bad).isEqualTo(Errno.EINVAL);
+        }
+        assertThat(fails(() -> fs.write(D + "alloc", "18446744073709551616"))).isEqualTo(Errno.ERANGE);
+    }
+
+    @Test
+    void aNegativeFreeCountFreesEverythingAsTheKernelsUnsignedCompareDoes() {
+        fs.write(D + "alloc", "3");
+        fs.write(D + "alloc", "5");
+        fs.write(D + "free", "4294967295");
+        assertThat(fs.read(D + "used")).isEqualTo("0\n");
+    }
+
+    @Test
     void readingAWriteOnlyFileOrWritingAReadOnlyOneIsEacces() {
         assertThat(fails(() -> fs.read(D + "alloc"))).isEqualTo(Errno.EACCES);
         assertThat(fails(() -> fs.write(D + "used", "1"))).isEqualTo(Errno.EACCES);
