@@ -32,7 +32,11 @@ public final class Report {
 
     /** A target: jcma's time divided by the peer's must be at most {@code maxRatio}. */
     record Target(String benchmarkClass, String jcmaMethod, String peerMethod, String params, double maxRatio,
-                  String text) {
+                  String text, java.util.function.Predicate<Row> absolute) {
+        Target(String benchmarkClass, String jcmaMethod, String peerMethod, String params, double maxRatio, String text) {
+            this(benchmarkClass, jcmaMethod, peerMethod, params, maxRatio, text, null);
+        }
+
         boolean matches(Row r) {
             return r.cls().equals(benchmarkClass) && r.jcma().equals(jcmaMethod)
                     && (peerMethod == null || r.peer().equals(peerMethod))
@@ -56,8 +60,19 @@ public final class Report {
                     "(4) an FFM downcall at least 10x cheaper than JNA's (interface- and direct-mapped)"),
             new Target("NativeCallBench", "jcmaTranslate", "jnaTranslate", null, Double.NaN,
                     "(4) pagemap translation of 16384 pages; pages/s = 16384 / time"),
+            new Target("DmaAllocBench", "jcmaWrite", "arenaWrite", null, 1.0,
+                    "(2) dma_alloc_coherent + writing every byte + free no slower than Arena at any size"),
+            new Target("DmaAllocBench", "jcma", "arena", "size=(4096|65536)", 1.5,
+                    "(2) dma_alloc_coherent + free within 1.5x of Arena up to 64 KiB"),
+            new Target("DmaAllocBench", "jcma", "netty", "size=(4096|65536)", 2.0,
+                    "(2) dma_alloc_coherent + free within 2x of Netty up to 64 KiB"),
+            new Target("MigrateBench", "jcma", "copy", null, 2.0,
+                    "(3) migration at least half the speed of MemorySegment.copy"),
+            new Target("DmaAllocBench", "jcma", "fill", "size=(1048576|16777216)", 1.25,
+                    "(6) zeroed dma_alloc_coherent at 1 and 16 MiB at least 80% of MemorySegment.fill"),
             new Target("BootScaleBench", "jcma", "sparseMap", null, Double.NaN,
-                    "(5) boot under 1 s and RSS under 512 MiB (absolute; the peer shows the floor)"));
+                    "(5) a 64 GiB machine with a 16 GiB area boots in under 1 s with RSS under 512 MiB",
+                    r -> r.jcmaMedian() < 1000 && r.aux().getOrDefault("rssMiB", Double.MAX_VALUE) < 512));
 
     public static void main(String[] args) throws IOException {
         JsonNode root = new ObjectMapper().readTree(Files.readString(Path.of(args[0])));
@@ -181,6 +196,12 @@ public final class Report {
             String verdict;
             if (hit.isEmpty()) {
                 verdict = "not measured in this run";
+            } else if (t.absolute() != null) {
+                boolean ok = hit.stream().allMatch(t.absolute());
+                Row r = hit.getFirst();
+                verdict = (ok ? "**met**" : "**missed**") + " (" + fmt(r.jcmaMedian()) + " " + r.unit() + ", "
+                        + r.aux().entrySet().stream().map(e -> e.getKey() + " " + fmt(e.getValue()))
+                        .reduce((x, y) -> x + ", " + y).orElse("") + ")";
             } else if (Double.isNaN(t.maxRatio())) {
                 verdict = "see the table";
             } else {
@@ -189,6 +210,10 @@ public final class Report {
                         : "**missed** in " + missed + " of " + hit.size() + " rows";
             }
             sb.append("- ").append(t.text()).append(": ").append(verdict).append('\n');
+        }
+        Path notes = Path.of("bench/NOTES.md");
+        if (Files.exists(notes)) {
+            sb.append('\n').append(Files.readString(notes));
         }
         return sb.toString();
     }
