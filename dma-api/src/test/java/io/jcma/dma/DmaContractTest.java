@@ -93,18 +93,18 @@ abstract class DmaContractTest {
 
     /**
      * Boots like {@link #boot}, but skips the test when the backing dictates a layout that has no
-     * room for what early boot had to reserve ({@code need}: a CMA area longer than the runs of
-     * adjacent pages the host gave this time).
+     * room for what early boot had to reserve ({@code need}, {@code bytes} of contiguous RAM: a
+     * CMA area longer than the runs of adjacent pages the host gave this time).
      */
-    Dma bootOrSkip(String need, long mem, String cmdline, BootHook... extra) {
+    Dma bootOrSkip(String need, long bytes, long mem, String cmdline, BootHook... extra) {
         try {
             return boot(mem, cmdline, extra);
         } catch (ErrnoException e) {
             if (e.errno() != Errno.ENOMEM || largestRun() == Long.MAX_VALUE) {
                 throw e;
             }
-            assumeTrue(false, "needs " + need + ": physically adjacent " + (largestRun() >> 20)
-                    + " MiB pages the host did not give this time (" + e.getMessage() + ")");
+            assumeTrue(false, "needs " + need + ", " + bytes / largestRun() + " physically adjacent "
+                    + (largestRun() >> 20) + " MiB pages, which the host did not give this time (" + e.getMessage() + ")");
             throw e;
         }
     }
@@ -268,7 +268,7 @@ abstract class DmaContractTest {
     @Test
     void cmaAlignmentIsCappedAtEight() {
         // an order-9 buffer at page 256 ends at page 767: the area needs two pageblocks
-        Dma dma = bootOrSkip("a 4 MiB CMA area", 512 * M, "", new AreaHook("pool", 4 * M));
+        Dma dma = bootOrSkip("a 4 MiB CMA area", 4 * M, 512 * M, "", new AreaHook("pool", 4 * M));
         Cma own = dma.machine().cma().byName("pool").orElseThrow();
         Device dev = dma.newDevice("dev0").driver("drv").cmaArea(own).masks(-1L).build();
         DmaBuffer one = coherent(dma, dev, 4096).orElseThrow();
