@@ -6,7 +6,7 @@ import io.jcma.shim.HugepageSize;
 import io.jcma.shim.Hugepages;
 import io.jcma.shim.Pagemap;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -27,20 +27,21 @@ class HugepageDmaContractTest extends DmaContractTest {
     static final int PAGES = 32;
     private static Pagemap pagemap;
 
-    @BeforeAll
-    static void host() {
+    /** Checked before each test, so that each one reports the reason it skips. */
+    @BeforeEach
+    void host() {
         long free = Hugepages.system().supports(HugepageSize.SIZE_2M)
                 ? Hugepages.system().pool(HugepageSize.SIZE_2M).available() : 0;
         assumeTrue(free >= PAGES, "needs " + PAGES + " free 2 MiB hugepages, " + free
                 + " available (as root: echo 64 > /proc/sys/vm/nr_hugepages)");
-        pagemap = Pagemap.openSelf();
+        if (pagemap == null) {
+            pagemap = Pagemap.openSelf();
+        }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment probe = a.allocate(Mm.PAGE_SIZE, Mm.PAGE_SIZE);
             probe.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
             pagemap.translate(probe);
         } catch (ErrnoException e) {
-            pagemap.close();
-            pagemap = null;
             assumeTrue(false, e.getMessage());
         }
     }
@@ -49,6 +50,7 @@ class HugepageDmaContractTest extends DmaContractTest {
     static void closePagemap() {
         if (pagemap != null) {
             pagemap.close();
+            pagemap = null;
         }
     }
 
