@@ -59,7 +59,7 @@ abstract class DmaContractTest {
      * The physically contiguous RAM, in bytes, every machine on this backing is sure to have in
      * one piece; unbounded for backings that take the platform's layout.
      */
-    protected long largestRun() {
+    protected long contiguousRam() {
         return Long.MAX_VALUE;
     }
 
@@ -86,9 +86,9 @@ abstract class DmaContractTest {
         return h.dma();
     }
 
-    /** {@code want} bytes, or the longest run when the backing has no longer one. */
+    /** {@code want} bytes, or less when the backing guarantees less contiguous RAM. */
     long fit(long want) {
-        return Math.min(want, largestRun());
+        return Math.min(want, contiguousRam());
     }
 
     /**
@@ -100,11 +100,11 @@ abstract class DmaContractTest {
         try {
             return boot(mem, cmdline, extra);
         } catch (ErrnoException e) {
-            if (e.errno() != Errno.ENOMEM || largestRun() == Long.MAX_VALUE) {
+            if (e.errno() != Errno.ENOMEM || contiguousRam() == Long.MAX_VALUE) {
                 throw e;
             }
-            assumeTrue(false, "needs " + need + ", " + bytes / largestRun() + " physically adjacent "
-                    + (largestRun() >> 20) + " MiB pages, which the host did not give this time (" + e.getMessage() + ")");
+            assumeTrue(false, "needs " + need + ", " + bytes / contiguousRam() + " physically adjacent "
+                    + (contiguousRam() >> 20) + " MiB pages, which the host did not give this time (" + e.getMessage() + ")");
             throw e;
         }
     }

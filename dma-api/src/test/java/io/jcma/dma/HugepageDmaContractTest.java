@@ -69,7 +69,7 @@ class HugepageDmaContractTest extends DmaContractTest {
      * gets, and so which of them happen to be adjacent, changes from boot to boot.
      */
     @Override
-    protected long largestRun() {
+    protected long contiguousRam() {
         return HugepageSize.SIZE_2M.bytes();
     }
 
