@@ -8,7 +8,7 @@ import io.jcma.dma.internal.SwiotlbSlots;
 
 /**
  * swiotlb_init() at mem_init time: the bounce buffer from memblock below 4 GiB
- * (memblock_alloc_low), {@code swiotlb=<slabs>[,<areas>][,force|noforce]} sizing it (default 64 MiB).
+ * (memblock_alloc_low), or anywhere with {@link DmaOptions#swiotlbAny()} (SWIOTLB_ANY), {@code swiotlb=<slabs>[,<areas>][,force|noforce]} sizing it (default 64 MiB).
  * Unlike x86, which sets up swiotlb only when RAM reaches above 4 GiB, jcma always does: memory
  * that is not simulated RAM (a heap segment) can reach a device only through it.
  */
@@ -52,7 +52,9 @@ final class DmaHook implements Dma.Hook {
             }
         }
         long bytes = nslabs << SwiotlbSlots.IO_TLB_SHIFT;
-        long start = early.memblock().allocRangeNid(bytes, Mm.PAGE_SIZE, 0, Mm.SZ_4G, Mm.NUMA_NO_NODE, false);
+        // swiotlb_memblock_alloc(): memblock_alloc() with SWIOTLB_ANY, memblock_alloc_low() without
+        long limit = options.swiotlbAny() ? early.memblock().end() : Mm.SZ_4G;
+        long start = early.memblock().allocRangeNid(bytes, Mm.PAGE_SIZE, 0, limit, Mm.NUMA_NO_NODE, false);
         if (start == 0) {
             early.log().warn("software IO TLB: swiotlb_init_remap: failed to allocate tlb structure");
             return;

@@ -237,14 +237,17 @@ final class MappedHugepages implements HugepageRegion {
             try {
                 Libc.mremapFixed(address + order[k] * hp, hp, hp, dst);
             } catch (ErrnoException e) {
-                // Half moved: give everything back, the reservation and what is left here.
+                // Half moved: give back the reservation (moved pages included) and, page by page,
+                // only what is still here. The moved pages' old addresses are no longer ours.
                 Libc.munmap(base, bytes);
-                Libc.munmap(address, bytes);
+                for (int j = k; j < order.length; j++) {
+                    Libc.munmap(address + order[j] * hp, hp);
+                }
                 throw e;
             }
         }
-        // The old range holds nothing now; unmapping it is a no-op the kernel accepts.
-        Libc.munmap(address, bytes);
+        // mremap already unmapped each old page. Never munmap the old range as a whole: another
+        // thread (the JIT's malloc) may have been given part of it since, and would lose it.
         return new MappedHugepages(kind, fallbackReason, size, base, bytes, lockError);
     }
 
