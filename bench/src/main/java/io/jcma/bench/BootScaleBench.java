@@ -64,7 +64,7 @@ public class BootScaleBench {
     }
 
     @Benchmark
-    public long sparseMap(Rss rss) throws IOException {
+    public long sparse(Rss rss) throws IOException {
         Path f = Files.createTempFile(Path.of("/dev/shm"), "jcma-bench", ".ram");
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
              Arena arena = Arena.ofShared()) {

@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  * Benchmarks 2 and 6: dma_alloc_coherent + dma_free_coherent (zeroed, as the kernel hands it
  * out; DMA-API debug off) on a 1 GiB machine with a 256 MiB CMA area, beside
  * Arena.ofConfined().allocate(size, 4096) + close, Netty's pooled direct buffers zeroed the same
- * way, and MemorySegment.fill of the same bytes (the floor for anything that hands out zeroed
- * memory). The {@code ...Write} variants also write every byte, as a driver filling a buffer
+ * way, and MemorySegment.fill of the same number of bytes of simulated RAM (the floor for
+ * anything that hands out zeroed memory from this backing: tmpfs pages mapped 4 KiB at a time,
+ * where Arena's anonymous memory may get transparent hugepages). The {@code ...Write} variants also write every byte, as a driver filling a buffer
  * does. 4 KiB comes from the page allocator, larger sizes from CMA.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -49,7 +50,8 @@ public class DmaAllocBench {
         dev = dma.newDevice("bench0").driver("bench").build();
         dma.setMaskAndCoherent(dev, Dma.bitMask(64));
         fillArena = Arena.ofShared();
-        fillTarget = fillArena.allocate(size, 4096);
+        // simulated RAM of the same size, held for the trial, so fill writes the same kind of pages
+        fillTarget = dma.machine().defaultArea().orElseThrow().alloc(size / 4096, 0, false).orElseThrow().segment();
     }
 
     @TearDown(Level.Trial)

@@ -70,7 +70,7 @@ public final class Report {
                     "(3) migration at least half the speed of MemorySegment.copy"),
             new Target("DmaAllocBench", "jcma", "fill", "size=(1048576|16777216)", 1.25,
                     "(6) zeroed dma_alloc_coherent at 1 and 16 MiB at least 80% of MemorySegment.fill"),
-            new Target("BootScaleBench", "jcma", "sparseMap", null, Double.NaN,
+            new Target("BootScaleBench", "jcma", "sparse", null, Double.NaN,
                     "(5) a 64 GiB machine with a 16 GiB area boots in under 1 s with RSS under 512 MiB",
                     r -> r.jcmaMedian() < 1000 && r.aux().getOrDefault("rssMiB", Double.MAX_VALUE) < 512));
 

@@ -128,6 +128,18 @@ final class BankedPhysicalMemory implements PhysicalMemory {
     }
 
     @Override
+    public void copyPages(long srcPfn, long dstPfn, long count) {
+        int si = indexOf(srcPfn);
+        int di = indexOf(dstPfn);
+        if (si < 0 || di < 0 || count < 0 || srcPfn + count > banks[si].endPfn() || dstPfn + count > banks[di].endPfn()) {
+            throw new IndexOutOfBoundsException("copy: pfn " + srcPfn + " -> " + dstPfn + " count " + count
+                    + " (expected: both ranges RAM of one bank)");
+        }
+        MemorySegment.copy(regions[si].segment(), Mm.pfnPhys(srcPfn - banks[si].startPfn()),
+                regions[di].segment(), Mm.pfnPhys(dstPfn - banks[di].startPfn()), Mm.pfnPhys(count));
+    }
+
+    @Override
     public void zero(long pfn, long count) {
         int i = indexOf(pfn);
         if (i < 0 || pfn + count > banks[i].endPfn()) {

@@ -999,7 +999,7 @@ final class BuddyAllocator implements PageAllocator {
         if (dst < 0) {
             return false;
         }
-        MemorySegment.copy(memory.segment(src, 1), 0, memory.segment(dst, 1), 0, Mm.PAGE_SIZE);
+        memory.copyPages(src, dst, 1);
         int si = idx(src);
         int di = idx(dst);
         int rid = next[si];

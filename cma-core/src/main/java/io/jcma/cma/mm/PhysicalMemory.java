@@ -58,6 +58,14 @@ public sealed interface PhysicalMemory extends AutoCloseable permits BankedPhysi
     java.util.Optional<MemorySegment> alias(long pfn, long count, java.lang.foreign.Arena arena);
 
     /**
+     * Copies {@code count} pages from {@code srcPfn} to {@code dstPfn} (migration's copy), each
+     * range in one bank, without making slices.
+     *
+     * @throws IndexOutOfBoundsException if a range is not RAM of one bank
+     */
+    void copyPages(long srcPfn, long dstPfn, long count);
+
+    /**
      * Makes pages [pfn, pfn + count) read as zero: discarded to the host when the backing can,
      * written with zeros otherwise.
      */
