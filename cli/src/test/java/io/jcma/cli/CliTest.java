@@ -4,36 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The commands as a user runs them: exit codes, stdout and stderr. */
 class CliTest {
-    record Run(int exit, String out, String err) {
-    }
-
-    static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static Jcma.Run run(String... args) {
+        return Jcma.run(args);
     }
 
     @Test
     void bootJsonListsTheFixedDefaultArea() throws Exception {
-        Run r = run("boot", "--mem", "4G", "--cmdline", "cma=64M@0x20000000", "--json");
+        Jcma.Run r = run("boot", "--mem", "4G", "--cmdline", "cma=64M@0x20000000", "--json");
         assertThat(r.exit()).isZero();
         JsonNode root = new ObjectMapper().readTree(r.out());
         JsonNode area = root.get("areas").get(0);
@@ -48,7 +30,7 @@ class CliTest {
 
     @Test
     void bootJsonReportsErrors() throws Exception {
-        Run r = run("boot", "--mem", "1G", "--cmdline", "cma", "--json");
+        Jcma.Run r = run("boot", "--mem", "1G", "--cmdline", "cma", "--json");
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertThat(root.get("areas").size()).isZero();
         assertThat(root.get("errors").toString()).contains("cma: Config string not provided");
@@ -56,14 +38,14 @@ class CliTest {
 
     @Test
     void bootPrintsTheKernelLog() {
-        Run r = run("boot", "--mem", "1G", "--cmdline", "cma=32M");
+        Jcma.Run r = run("boot", "--mem", "1G", "--cmdline", "cma=32M");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Zone ranges:", "cma: Reserved 32 MiB at 0x000000003e000000 on node -1", "reserved");
     }
 
     @Test
     void shellAllocatesThroughDebugfs() {
-        Run r = run("shell", "--mem", "1G", "--cmdline", "cma=32M", "-c",
+        Jcma.Run r = run("shell", "--mem", "1G", "--cmdline", "cma=32M", "-c",
                 "echo 100 > /sys/kernel/debug/cma/reserved/alloc; cat /sys/kernel/debug/cma/reserved/used");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).isEqualTo("100\n");
@@ -72,7 +54,7 @@ class CliTest {
 
     @Test
     void shellReportsErrnoAndExitsNonZeroAtTheEnd() {
-        Run r = run("shell", "--mem", "1G", "--cmdline", "cma=32M", "-c",
+        Jcma.Run r = run("shell", "--mem", "1G", "--cmdline", "cma=32M", "-c",
                 "cat /sys/kernel/debug/cma/nope/used; echo x > /sys/kernel/debug/cma/reserved/alloc; "
                         + "echo 9000 > /sys/kernel/debug/cma/reserved/alloc; cat /sys/kernel/debug/cma/reserved/count");
         assertThat(r.exit()).isEqualTo(1);
@@ -84,14 +66,14 @@ class CliTest {
 
     @Test
     void badPlatformOptionsAreReportedNotThrown() {
-        Run r = run("boot", "--memory", "0x2000-0x1000");
+        Jcma.Run r = run("boot", "--memory", "0x2000-0x1000");
         assertThat(r.exit()).isNotZero();
         assertThat(r.err()).contains("range: 0x2000-0x1000");
     }
 
     @Test
     void helpListsTheCommands() {
-        Run r = run("--help");
+        Jcma.Run r = run("--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("boot", "shell");
     }

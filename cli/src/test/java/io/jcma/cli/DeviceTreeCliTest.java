@@ -9,9 +9,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,23 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** --dtb, --dts, the built-in platform, {@code ./jcma dts} and the devices of {@code boot --json}. */
 class DeviceTreeCliTest {
-    record Result(int code, String out, String err) {
-    }
-
-    static synchronized Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static Jcma.Run run(String... args) {
+        return Jcma.run(args);
     }
 
     static boolean dtc() {
@@ -59,8 +42,8 @@ class DeviceTreeCliTest {
 
     @Test
     void bootJsonWithoutOptionsBootsTheBuiltInPlatform() throws IOException {
-        Result r = run("boot", "--json");
-        assertThat(r.code()).as(r.err()).isZero();
+        Jcma.Run r = run("boot", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
         JsonNode root = new ObjectMapper().readTree(r.out());
         List<String> areas = new ArrayList<>();
         root.get("areas").forEach(a -> areas.add(a.get("name").asText()));
@@ -91,8 +74,8 @@ class DeviceTreeCliTest {
 
     @Test
     void bootPrintsTheKernelsMemoryLayoutAndPools() {
-        Result r = run("boot");
-        assertThat(r.code()).isZero();
+        Jcma.Run r = run("boot");
+        assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Zone ranges:", "Early memory node ranges",
                 "Reserved memory: created CMA memory pool at 0x0000000060000000, size 32 MiB",
                 "/soc/gpu@10000000", "gpu-memory");
@@ -100,8 +83,8 @@ class DeviceTreeCliTest {
 
     @Test
     void dtsPrintsASourceDtcCompilesToTheBuiltInTree(@TempDir Path dir) throws Exception {
-        Result r = run("dts");
-        assertThat(r.code()).isZero();
+        Jcma.Run r = run("dts");
+        assertThat(r.exit()).isZero();
         assertThat(r.out()).isEqualTo(DefaultPlatform.dts()).startsWith("// SPDX").contains("/dts-v1/;");
         assumeDtc();
         Path src = dir.resolve("virt.dts");
@@ -126,16 +109,16 @@ class DeviceTreeCliTest {
                     npu@1000 { compatible = "acme,npu"; reg = <0x0 0x1000 0x0 0x100>; memory-region = <&pool>; };
                 };
                 """);
-        Result viaDts = run("boot", "--json", "--dts", src.toString());
-        assertThat(viaDts.code()).as(viaDts.err()).isZero();
+        Jcma.Run viaDts = run("boot", "--json", "--dts", src.toString());
+        assertThat(viaDts.exit()).as(viaDts.err()).isZero();
         JsonNode root = new ObjectMapper().readTree(viaDts.out());
         assertThat(root.get("log").toString()).contains("Machine model: cli board", "Kernel command line: cma=16M");
         assertThat(find(root.get("devices"), "/npu@1000").get("cma_area").asText()).isEqualTo("pool@90000000");
 
         Path dtb = dir.resolve("board.dtb");
         Files.write(dtb, PlatformOptions.compileDts(src));
-        Result viaDtb = run("boot", "--json", "--dtb", dtb.toString(), "--cmdline", "cma=8M", "--mem", "1G");
-        assertThat(viaDtb.code()).as(viaDtb.err()).isZero();
+        Jcma.Run viaDtb = run("boot", "--json", "--dtb", dtb.toString(), "--cmdline", "cma=8M", "--mem", "1G");
+        assertThat(viaDtb.exit()).as(viaDtb.err()).isZero();
         JsonNode r2 = new ObjectMapper().readTree(viaDtb.out());
         // --cmdline wins over bootargs; --mem replaces the memory node (and the pool is then outside RAM)
         assertThat(r2.get("log").toString()).contains("Kernel command line: cma=8M").doesNotContain("cma=16M");
@@ -147,20 +130,20 @@ class DeviceTreeCliTest {
 
     @Test
     void badDeviceTreeInputsSayWhatIsWrong(@TempDir Path dir) throws Exception {
-        Result missing = run("boot", "--dtb", dir.resolve("none.dtb").toString());
-        assertThat(missing.code()).isEqualTo(2);
+        Jcma.Run missing = run("boot", "--dtb", dir.resolve("none.dtb").toString());
+        assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("--dtb " + dir.resolve("none.dtb") + ": no such file");
 
         Path junk = dir.resolve("junk.dtb");
         Files.write(junk, new byte[] {(byte) 0xd0, 0x0d, (byte) 0xfe, (byte) 0xed, 0, 0});
-        Result bad = run("boot", "--dtb", junk.toString());
-        assertThat(bad.code()).isEqualTo(2);
+        Jcma.Run bad = run("boot", "--dtb", junk.toString());
+        assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("not a valid device tree blob: FDT_ERR_TRUNCATED at offset 0x0");
 
-        Result both = run("boot", "--dtb", junk.toString(), "--dts", junk.toString());
+        Jcma.Run both = run("boot", "--dtb", junk.toString(), "--dts", junk.toString());
         assertThat(both.err()).contains("--dtb and --dts: give one device tree, not both");
 
-        Result noDts = run("boot", "--dts", dir.resolve("none.dts").toString());
+        Jcma.Run noDts = run("boot", "--dts", dir.resolve("none.dts").toString());
         assertThat(noDts.err()).contains("none.dts: no such file");
     }
 
@@ -169,8 +152,8 @@ class DeviceTreeCliTest {
         assumeDtc();
         Path src = dir.resolve("broken.dts");
         Files.writeString(src, "/dts-v1/;\n/ { oops\n");
-        Result r = run("boot", "--dts", src.toString());
-        assertThat(r.code()).isEqualTo(2);
+        Jcma.Run r = run("boot", "--dts", src.toString());
+        assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--dts " + src + ": dtc failed (exit 1):").contains("syntax error");
     }
 
@@ -190,8 +173,8 @@ class DeviceTreeCliTest {
 
     @Test
     void memWithoutATreeStillBootsAPlainX86Machine() {
-        Result r = run("boot", "--mem", "1G", "--cmdline", "cma=32M");
-        assertThat(r.code()).isZero();
+        Jcma.Run r = run("boot", "--mem", "1G", "--cmdline", "cma=32M");
+        assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("jcma simulated x86_64").doesNotContain("Machine model");
     }
 

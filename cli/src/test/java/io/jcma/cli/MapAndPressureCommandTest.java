@@ -6,9 +6,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -21,22 +18,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MapAndPressureCommandTest {
 
-    /** Runs ./jcma with stdout and stderr captured: {exit code, out, err}. */
     private static String[] run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int rc = Main.run(args);
-            return new String[] {Integer.toString(rc), out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        Jcma.Run r = Jcma.run(args);
+        return new String[] {Integer.toString(r.exit()), r.out(), r.err()};
     }
 
     @Test
