@@ -149,8 +149,13 @@ final class BuddyAllocator implements PageAllocator {
     private final List<Region> regions = new ArrayList<>();
     private final ArrayDeque<Integer> freeRegionIds = new ArrayDeque<>();
     private final boolean singleNode;
-    /** node_zonelists[ZONELIST_FALLBACK] cut at each highest zone type, by ZoneType ordinal. */
-    private final ZoneArea[][] zonelists = new ZoneArea[ZoneType.values().length][];
+    /**
+     * node_zonelists[ZONELIST_FALLBACK] of each node, cut at each highest zone type: indexed by
+     * nid, then ZoneType ordinal. Null for a node without memory.
+     */
+    private ZoneArea[][][] zonelists;
+    /** numa_node_id() of the simulated CPU: the lowest node with memory. */
+    private final int localNid;
 
     /** struct zone's free_area[] and vmstat counters. */
     static final class ZoneArea {
@@ -193,8 +198,14 @@ final class BuddyAllocator implements PageAllocator {
             zones[i] = new ZoneArea(sorted.get(i));
         }
         this.singleNode = sorted.stream().mapToInt(Zone::nid).distinct().count() <= 1;
-        for (ZoneType t : ZoneType.values()) {
-            zonelists[t.ordinal()] = buildZonelist(t);
+        int maxNid = sorted.stream().mapToInt(Zone::nid).max().orElse(0);
+        this.localNid = sorted.stream().mapToInt(Zone::nid).min().orElse(0);
+        this.zonelists = new ZoneArea[maxNid + 1][][];
+        for (int nid : sorted.stream().mapToInt(Zone::nid).distinct().toArray()) {
+            zonelists[nid] = new ZoneArea[ZoneType.values().length][];
+            for (ZoneType t : ZoneType.values()) {
+                zonelists[nid][t.ordinal()] = buildZonelist(t, nid);
+            }
         }
         this.firstBlock = base >>> Mm.PAGEBLOCK_ORDER;
         long lastBlock = (limit + Mm.PAGEBLOCK_NR_PAGES - 1) >>> Mm.PAGEBLOCK_ORDER;
@@ -685,24 +696,46 @@ final class BuddyAllocator implements PageAllocator {
     }
 
     /** The zonelist for gfp_zone(): node 0's zones downward from the highest, then the other nodes'. */
-    private ZoneArea[] buildZonelist(ZoneType highest) {
+    /**
+     * build_zonelists() for node {@code nid}: its own zones first, highest type first, then the
+     * other nodes in find_next_best_node() order (all remote distances equal without a SLIT, a
+     * penalty of 1 for nodes numbered below {@code nid}, then by number).
+     */
+    private ZoneArea[] buildZonelist(ZoneType highest, int nid) {
         List<ZoneArea> out = new ArrayList<>();
         for (ZoneArea z : zones) {
             if (z.zone.type().ordinal() <= highest.ordinal()) {
                 out.add(z);
             }
         }
-        out.sort(Comparator.comparingInt((ZoneArea z) -> z.zone.nid())
+        out.sort(Comparator.comparingInt((ZoneArea z) -> z.zone.nid() == nid ? 0 : z.zone.nid() < nid ? 2 : 1)
+                .thenComparingInt((ZoneArea z) -> z.zone.nid())
                 .thenComparing((ZoneArea z) -> z.zone.type(), Comparator.reverseOrder()));
         return out.toArray(ZoneArea[]::new);
     }
 
-    /** get_page_from_freelist() with the ALLOC_NOFRAGMENT retry of __alloc_pages(). */
+    private ZoneArea[] zonelist(int nid, int gfp) {
+        ZoneArea[][] lists = nid >= 0 && nid < zonelists.length && zonelists[nid] != null
+                ? zonelists[nid] : zonelists[localNid];
+        return lists[Gfp.highestZone(gfp).ordinal()];
+    }
+
+    /** get_page_from_freelist() on the local node's zonelist. */
     private long getPageFromFreelist(int order, int gfp) {
+        return getPageFromFreelist(order, gfp, localNid);
+    }
+
+    /**
+     * get_page_from_freelist() with the ALLOC_NOFRAGMENT retry of __alloc_pages(), on node
+     * {@code nid}'s zonelist. Reaching a remote node's zone with ALLOC_NOFRAGMENT set drops the
+     * flag and starts again: locality is worth more than fragmentation avoidance.
+     */
+    private long getPageFromFreelist(int order, int gfp, int nid) {
         Migratetype mt = Gfp.migratetype(gfp);
         int allocFlags = mt == Migratetype.MOVABLE ? ALLOC_CMA : 0;
+        ZoneArea[] zonelist = zonelist(nid, gfp);
         ZoneArea preferred = null;
-        for (ZoneArea z : zonelists[Gfp.highestZone(gfp).ordinal()]) {
+        for (ZoneArea z : zonelist) {
             if (z.managed > 0) {
                 preferred = z;
                 break;
@@ -715,10 +748,16 @@ final class BuddyAllocator implements PageAllocator {
                 ZoneType.DMA32))) {
             allocFlags |= ALLOC_NOFRAGMENT;
         }
+        retry:
         while (true) {
-            for (ZoneArea z : zonelists[Gfp.highestZone(gfp).ordinal()]) {
+            for (ZoneArea z : zonelist) {
                 if (z.managed == 0) {
                     continue; // build_zonerefs_node() lists managed zones only
+                }
+                if ((allocFlags & ALLOC_NOFRAGMENT) != 0 && !singleNode && z != preferred
+                        && z.zone.nid() != preferred.zone.nid()) {
+                    allocFlags &= ~ALLOC_NOFRAGMENT;
+                    continue retry;
                 }
                 long pfn = rmqueue(z, order, mt, allocFlags);
                 if (pfn >= 0) {
@@ -995,7 +1034,9 @@ final class BuddyAllocator implements PageAllocator {
 
     /** Moves one movable page: alloc_migration_target(), copy, repoint the handle, free the old page. */
     private boolean migrateOne(long src, int targetGfp) {
-        long dst = getPageFromFreelist(0, targetGfp);
+        // alloc_migration_target() with mtc.nid = the node of the range being cleared
+        ZoneArea home = zoneOf(src);
+        long dst = getPageFromFreelist(0, targetGfp, home == null ? localNid : home.zone.nid());
         if (dst < 0) {
             return false;
         }
