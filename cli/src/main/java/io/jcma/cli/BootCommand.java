@@ -103,7 +103,8 @@ final class BootCommand implements Callable<Integer> {
                     c.size() / Mm.SZ_1M, c.orderPerBit(), c.nid(), c.active() ? "active" : "inactive");
         }
         if (m.cma().areas().isEmpty()) {
-            out.println("(no CMA areas: on x86_64 give cma=SIZE on --cmdline)");
+            out.println(m.errors().isEmpty() ? "(no CMA areas: on x86_64 give cma=SIZE on --cmdline)"
+                    : "(no CMA areas: see the errors in the log above)");
         }
         if (pressure != null) {
             out.printf("%nMemory pressure: %d movable pages in %d regions, %d pinned; nr_free_pages %d, nr_free_cma %d%n",

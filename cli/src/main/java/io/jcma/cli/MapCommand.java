@@ -72,6 +72,10 @@ final class MapCommand implements Callable<Integer> {
         if (scale < 1 || scale > 16) {
             throw new IllegalArgumentException("--scale: " + scale + " (expected: 1..16)");
         }
+        Path dir = out.toAbsolutePath().getParent();
+        if (dir == null || !java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)) {
+            throw new IllegalArgumentException("--out: " + out + " (expected: a file in an existing, writable directory)");
+        }
         try (Machine m = Machine.boot(platform.platform())) {
             pressure.apply(m);
             List<Cma> areas = m.cma().areas();

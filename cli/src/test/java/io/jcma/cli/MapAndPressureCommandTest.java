@@ -92,4 +92,11 @@ class MapAndPressureCommandTest {
         p.pressure = "75:";
         assertThatThrownBy(p::parse).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void anOutputInAMissingDirectoryIsACleanError() {
+        Jcma.Run r = Jcma.run("map", "--out", "/nonexistent-jcma-dir/m.png", "--mem", "256M", "--cmdline", "cma=16M");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("jcma: --out: /nonexistent-jcma-dir/m.png (expected: a file in an existing, writable directory)\n");
+    }
 }
