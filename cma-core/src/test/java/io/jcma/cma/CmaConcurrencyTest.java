@@ -1,6 +1,7 @@
 package io.jcma.cma;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CmaConcurrencyTest {
 
-    @Test
-    void contendedAllocAndReleaseNeverOverlapAndCountersAddUp() throws Exception {
+    @ParameterizedTest(name = "buddy={0}")
+    @ValueSource(booleans = {false, true})
+    void contendedAllocAndReleaseNeverOverlapAndCountersAddUp(boolean buddy) throws Exception {
         var e = early(256 * MiB);
         Cma c = e.areas().declareContiguous(64 * MiB, 32 * MiB, 0, 0, 0, true, "reserved");
         int threads = 4;
@@ -32,7 +34,7 @@ class CmaConcurrencyTest {
         AtomicLong failures = new AtomicLong();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         CountDownLatch done = new CountDownLatch(threads);
-        try (var a = e.activate()) {
+        try (var a = e.activate(buddy, p -> p)) {
             long freeBefore = a.pages().freePages();
             for (int t = 1; t <= threads; t++) {
                 int id = t;

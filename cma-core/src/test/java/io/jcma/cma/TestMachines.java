@@ -27,12 +27,17 @@ final class TestMachines {
     record Early(Memblock memblock, KernelLog log, CmaAreas areas) {
         /** Runs activation with the simple allocator, optionally wrapped. */
         Active activate(java.util.function.UnaryOperator<PageAllocator> wrap) {
+            return activate(false, wrap);
+        }
+
+        /** Activation on the buddy allocator (the machine's default) or the simple one. */
+        Active activate(boolean buddy, java.util.function.UnaryOperator<PageAllocator> wrap) {
             List<MemoryBank> banks = memblock.memory().stream()
                     .map(r -> new MemoryBank(Mm.pfnDown(r.base()), Mm.pfnDown(r.size()), r.nid())).toList();
             PhysicalMemory mem = PhysicalMemory.of(banks, MemoryBacking.sparseFile());
             List<Zone> zones = ZoneLayout.X86_64.zones(banks);
             Pageblocks pb = Pageblocks.create(mem.startPfn(), mem.endPfn());
-            PageAllocator pa = wrap.apply(PageAllocator.simple(mem, zones, pb));
+            PageAllocator pa = wrap.apply(buddy ? PageAllocator.buddy(mem, zones, pb) : PageAllocator.simple(mem, zones, pb));
             pa.freeMemblockMemory(memblock);
             areas.initReservedAreas(mem, zones, pa);
             return new Active(this, mem, pa, pb);
