@@ -1,0 +1,2 @@
+/** {@code ./jcma}: boot, shell, map, dts, hugepages, on picocli. */
+package io.jcma.cli;
