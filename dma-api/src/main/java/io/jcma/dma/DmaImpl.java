@@ -45,6 +45,11 @@ final class DmaImpl implements Dma {
     private final List<DeviceImpl> devices = new CopyOnWriteArrayList<>();
     private final Set<DmaBufferImpl> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<DeviceImpl, TreeMap<Long, List<Mapping>>> singles = new IdentityHashMap<>();
+    /**
+     * The CPU entries of mapped scatterlists by DMA address, for dma_sync_single_* on one of them:
+     * the kernel finds a bounce buffer from the address alone. Guarded by {@code singles}.
+     */
+    private final Map<DeviceImpl, TreeMap<Long, List<Mapping>>> sgEntries = new IdentityHashMap<>();
     /** Debug-mode CPU views (aliases of RAM): address to {length, physical address}. */
     private final TreeMap<Long, long[]> aliases = new TreeMap<>();
 
@@ -876,20 +881,52 @@ final class DmaImpl implements Dma {
         return dma == DMA_MAPPING_ERROR;
     }
 
+    /** The single or scatterlist-entry mapping holding [dma, dma + size), as swiotlb_find_pool sees it. */
     private Mapping findContaining(DeviceImpl dev, long dma, long size) {
         synchronized (singles) {
-            TreeMap<Long, List<Mapping>> t = singles.get(dev);
-            if (t == null) {
-                return null;
+            Mapping m = findIn(singles.get(dev), dma, size);
+            return m != null ? m : findIn(sgEntries.get(dev), dma, size);
+        }
+    }
+
+    private static Mapping findIn(TreeMap<Long, List<Mapping>> t, long dma, long size) {
+        if (t == null) {
+            return null;
+        }
+        for (Map.Entry<Long, List<Mapping>> e : t.headMap(dma, true).descendingMap().entrySet()) {
+            for (Mapping m : e.getValue()) {
+                if (m.dma <= dma && dma + size <= m.dma + m.size) {
+                    return m;
+                }
             }
-            for (Map.Entry<Long, List<Mapping>> e : t.headMap(dma, true).descendingMap().entrySet()) {
-                for (Mapping m : e.getValue()) {
-                    if (m.dma <= dma && dma + size <= m.dma + m.size) {
-                        return m;
+        }
+        return null;
+    }
+
+    private void indexSg(DeviceImpl dev, List<Mapping> ms) {
+        synchronized (singles) {
+            TreeMap<Long, List<Mapping>> t = sgEntries.computeIfAbsent(dev, k -> new TreeMap<>());
+            for (Mapping m : ms) {
+                t.computeIfAbsent(m.dma, k -> new ArrayList<>()).add(m);
+            }
+        }
+    }
+
+    private void unindexSg(DeviceImpl dev, List<Mapping> ms) {
+        synchronized (singles) {
+            TreeMap<Long, List<Mapping>> t = sgEntries.get(dev);
+            if (t == null) {
+                return;
+            }
+            for (Mapping m : ms) {
+                List<Mapping> l = t.get(m.dma);
+                if (l != null) {
+                    l.remove(m);
+                    if (l.isEmpty()) {
+                        t.remove(m.dma);
                     }
                 }
             }
-            return null;
         }
     }
 
@@ -979,6 +1016,7 @@ final class DmaImpl implements Dma {
             s.mapped = count;
             s.mappings = ms;
             s.mappedBy = dev;
+            indexSg(dev, ms);
             debug.mapSg(dev, s, nents, count, dir, phys, site);
             return count;
         }
@@ -1049,6 +1087,7 @@ final class DmaImpl implements Dma {
             if (s.mapped == 0 || s.mappedBy != dev) {
                 throw new IllegalStateException("dma_unmap_sg: dev=" + dev.name() + " (expected: a list this device mapped)");
             }
+            unindexSg(dev, s.mappings);
             for (Mapping m : s.mappings) {
                 if (m.iova >= 0 && m.dev.iommu != null) {
                     m.dev.iommu.unmap(m.iova, m.iovaLen);
