@@ -692,7 +692,15 @@ final class DmaImpl implements Dma {
             ev.commit();
         }
         // 6.12 copies whatever the direction, so that a partial device write leaves the rest intact
-        MemorySegment.copy(m.orig, 0, tlb(m), 0, m.size);
+        try {
+            MemorySegment.copy(m.orig, 0, tlb(m), 0, m.size);
+        } catch (RuntimeException | Error e) {
+            // the original is gone (closed arena): the slot must not outlive the failed map
+            slots.release(slot);
+            m.slot = -1;
+            m.tlbPhys = -1;
+            throw e;
+        }
         return true;
     }
 
@@ -701,11 +709,15 @@ final class DmaImpl implements Dma {
     }
 
     private void swiotlbUnmap(Mapping m, DmaDirection dir, long attrs) {
-        if ((attrs & DmaAttrs.SKIP_CPU_SYNC) == 0 && (dir == DmaDirection.FROM_DEVICE || dir == DmaDirection.BIDIRECTIONAL)) {
-            MemorySegment.copy(tlb(m), 0, m.orig, 0, m.size);
+        try {
+            if ((attrs & DmaAttrs.SKIP_CPU_SYNC) == 0 && (dir == DmaDirection.FROM_DEVICE || dir == DmaDirection.BIDIRECTIONAL)) {
+                MemorySegment.copy(tlb(m), 0, m.orig, 0, m.size);
+            }
+        } finally {
+            // a copy-back that throws (the original's arena closed) still gives the slot back
+            slots.release(m.slot);
+            m.slot = -1;
         }
-        slots.release(m.slot);
-        m.slot = -1;
     }
 
     private static int prot(DmaDirection dir) {
@@ -767,7 +779,7 @@ final class DmaImpl implements Dma {
     }
 
     private void unmapOne(Mapping m, DmaDirection dir, long attrs) {
-        if (m.iova >= 0) {
+        if (m.iova >= 0 && m.dev.iommu != null) {
             m.dev.iommu.unmap(m.iova, m.iovaLen);
             m.dev.iommu.freeIova(m.iova);
             m.iova = -1;
@@ -775,6 +787,11 @@ final class DmaImpl implements Dma {
         if (m.slot >= 0) {
             swiotlbUnmap(m, dir, attrs);
         }
+    }
+
+    /** Undoes the entries of a list mapped so far, when a later entry failed or threw. */
+    private void unmapAll(List<Mapping> ms, DmaDirection dir) {
+        ms.forEach(x -> unmapOne(x, dir, DmaAttrs.SKIP_CPU_SYNC));
     }
 
     private static void checkDir(DmaDirection dir) {
@@ -993,8 +1010,15 @@ final class DmaImpl implements Dma {
                 for (int i = 0; i < nents; i++) {
                     phys[i] = ramPhys(s.bufs[i]);
                     Mapping m = newMapping(dev, s.bufs[i], phys[i], dir, site);
-                    if (!mapOne(dev, m, attrs)) {
-                        ms.forEach(x -> unmapOne(x, dir, DmaAttrs.SKIP_CPU_SYNC));
+                    boolean ok;
+                    try {
+                        ok = mapOne(dev, m, attrs);
+                    } catch (RuntimeException e) {
+                        unmapAll(ms, dir);
+                        throw e;
+                    }
+                    if (!ok) {
+                        unmapAll(ms, dir);
                         return 0;
                     }
                     ms.add(m);
@@ -1032,8 +1056,15 @@ final class DmaImpl implements Dma {
         for (int i = 0; i < nents; i++) {
             phys[i] = ramPhys(s.bufs[i]);
             Mapping m = newMapping(dev, s.bufs[i], phys[i], dir, site);
-            if (phys[i] < 0 && !swiotlbMap(dev, m, attrs)) {
-                ms.forEach(x -> unmapOne(x, dir, DmaAttrs.SKIP_CPU_SYNC));
+            boolean ok;
+            try {
+                ok = phys[i] >= 0 || swiotlbMap(dev, m, attrs);
+            } catch (RuntimeException e) {
+                unmapAll(ms, dir);
+                throw e;
+            }
+            if (!ok) {
+                unmapAll(ms, dir);
                 return 0;
             }
             ms.add(m);
@@ -1044,7 +1075,7 @@ final class DmaImpl implements Dma {
         }
         long iova = dev.iommu.allocIova(total, dev.limit(dev.dmaMask));
         if (iova < 0) {
-            ms.forEach(x -> unmapOne(x, dir, DmaAttrs.SKIP_CPU_SYNC));
+            unmapAll(ms, dir);
             return 0;
         }
         long at = iova;
@@ -1088,14 +1119,17 @@ final class DmaImpl implements Dma {
                 throw new IllegalStateException("dma_unmap_sg: dev=" + dev.name() + " (expected: a list this device mapped)");
             }
             unindexSg(dev, s.mappings);
+            // every entry is released even when one copy-back throws; the first failure is rethrown
+            RuntimeException failure = null;
             for (Mapping m : s.mappings) {
-                if (m.iova >= 0 && m.dev.iommu != null) {
-                    m.dev.iommu.unmap(m.iova, m.iovaLen);
-                    m.dev.iommu.freeIova(m.iova);
-                    m.iova = -1;
-                }
-                if (m.slot >= 0) {
-                    swiotlbUnmap(m, dir, attrs);
+                try {
+                    unmapOne(m, dir, attrs);
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
                 }
             }
             s.mapped = 0;
@@ -1103,6 +1137,9 @@ final class DmaImpl implements Dma {
             s.mappedBy = null;
             java.util.Arrays.fill(s.dmaAddr, 0);
             java.util.Arrays.fill(s.dmaLen, 0);
+            if (failure != null) {
+                throw failure;
+            }
         }
     }
 
