@@ -486,7 +486,15 @@ final class DmaImpl implements Dma {
             long at = iova;
             for (Pages p : pages) {
                 long bytes = Math.min(Mm.pfnPhys(p.count()), iova + asize - at);
-                dev.iommu.map(at, p.phys(), bytes, IommuDomain.IOMMU_READ | IommuDomain.IOMMU_WRITE);
+                if (!iommuMap(dev, at, p.phys(), bytes, IommuDomain.IOMMU_READ | IommuDomain.IOMMU_WRITE)) {
+                    // iommu_dma_alloc_remap: out_free_sg, the IOVA and the pages go back
+                    if (at > iova) {
+                        dev.iommu.unmap(iova, at - iova);
+                    }
+                    dev.iommu.freeIova(iova);
+                    pages.forEach(this::freePages);
+                    return Optional.empty();
+                }
                 at += bytes;
             }
             dma = iova;
@@ -720,6 +728,19 @@ final class DmaImpl implements Dma {
         }
     }
 
+    /**
+     * iommu_map() as the DMA layer calls it: false when the domain refuses (EBUSY for an IOVA
+     * someone mapped through IommuDomain.map), which the caller turns into a mapping failure.
+     */
+    private static boolean iommuMap(DeviceImpl dev, long iova, long phys, long size, int prot) {
+        try {
+            dev.iommu.map(iova, phys, size, prot);
+            return true;
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
     private static int prot(DmaDirection dir) {
         return (dir.deviceReads() ? IommuDomain.IOMMU_READ : 0) | (dir.deviceWrites() ? IommuDomain.IOMMU_WRITE : 0);
     }
@@ -746,7 +767,14 @@ final class DmaImpl implements Dma {
                 }
                 return false;
             }
-            dev.iommu.map(iova, p - off, len, prot(m.dir));
+            if (!iommuMap(dev, iova, p - off, len, prot(m.dir))) {
+                // __iommu_dma_map frees the IOVA; iommu_dma_map_page then frees the bounce slot
+                dev.iommu.freeIova(iova);
+                if (m.slot >= 0) {
+                    swiotlbUnmap(m, m.dir, DmaAttrs.SKIP_CPU_SYNC);
+                }
+                return false;
+            }
             m.iova = iova;
             m.iovaLen = len;
             m.dma = iova + off;
@@ -1080,7 +1108,15 @@ final class DmaImpl implements Dma {
         }
         long at = iova;
         for (int i = 0; i < nents; i++) {
-            dev.iommu.map(at, p[i] - off[i], padded[i], prot(dir));
+            if (!iommuMap(dev, at, p[i] - off[i], padded[i], prot(dir))) {
+                // iommu_map_sg unmaps what it mapped; iommu_dma_map_sg frees the IOVA and fails
+                if (at > iova) {
+                    dev.iommu.unmap(iova, at - iova);
+                }
+                dev.iommu.freeIova(iova);
+                unmapAll(ms, dir);
+                return 0;
+            }
             ms.get(i).dma = at + off[i];
             at += padded[i];
         }
