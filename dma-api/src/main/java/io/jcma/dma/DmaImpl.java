@@ -1185,12 +1185,11 @@ final class DmaImpl implements Dma {
         ScatterlistImpl s = sg(list);
         synchronized (s) {
             if (debug.enabled()) {
+                // debug_dma_sync_sg_*: entries past the mapped count, or all when none is
+                // mapped, are not checked
                 int mapped = debug.mappedEntries(dev, s.dmaAddr[0]);
                 for (int i = 0; i < Math.min(nents, mapped); i++) {
                     debug.sync(dev, DmaDebugImpl.SG, s.dmaAddr[i], s.dmaLen[i], dir, toCpu, nents);
-                }
-                if (mapped == 0) {
-                    debug.sync(dev, DmaDebugImpl.SG, s.dmaAddr[0], s.dmaLen[0], dir, toCpu, nents);
                 }
             }
             if (s.mappedBy != dev || s.mappings == null) {
