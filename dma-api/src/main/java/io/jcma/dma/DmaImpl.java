@@ -856,10 +856,23 @@ final class DmaImpl implements Dma {
         if (size <= 0 || offset < 0) {
             throw new IllegalArgumentException("size: " + size + " offset: " + offset + " (expected: size > 0, offset >= 0)");
         }
-        long phys = Mm.pfnPhys(pfn) + offset;
+        // a pfn whose address does not fit would wrap (2^52 << PAGE_SHIFT is 0) onto unrelated RAM
+        if (pfn < 0 || pfn > Long.MAX_VALUE >>> Mm.PAGE_SHIFT) {
+            throw new IllegalArgumentException("pfn: " + pfn + " (expected: 0..0x" + Long.toHexString(Long.MAX_VALUE >>> Mm.PAGE_SHIFT)
+                    + ", a physical address that fits)");
+        }
+        long phys;
+        long end;
+        try {
+            phys = Math.addExact(Mm.pfnPhys(pfn), offset);
+            end = Math.addExact(phys, size);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("pfn: " + pfn + " offset: " + offset + " size: " + size
+                    + " (expected: an end address that fits)");
+        }
         long first = Mm.pfnDown(phys);
-        long count = Mm.pfnUp(phys + size) - first;
-        if (pfn < 0 || !machine.memory().isRam(first, count)) {
+        long count = Mm.pfnUp(end) - first;
+        if (!machine.memory().isRam(first, count)) {
             throw new IllegalArgumentException("pfn: " + pfn + " offset: " + offset + " size: " + size
                     + " (expected: RAM of one bank)");
         }
