@@ -193,6 +193,13 @@ final class DmaImpl implements Dma {
         return d;
     }
 
+    private DmaBufferImpl buffer(DmaBuffer b) {
+        if (!(b instanceof DmaBufferImpl bi) || bi.dev.dma != this) {
+            throw new IllegalArgumentException("buffer: " + b + " (expected: a buffer of this DMA layer)");
+        }
+        return bi;
+    }
+
     private DeviceImpl dev(Device d) {
         if (!(d instanceof DeviceImpl di) || di.dma != this) {
             throw new IllegalArgumentException("device: " + d + " (expected: a device of this DMA layer)");
@@ -563,7 +570,7 @@ final class DmaImpl implements Dma {
     @Override
     public void freeAttrs(Device d, long size, DmaBuffer buf, long attrs) {
         DeviceImpl dev = dev(d);
-        DmaBufferImpl b = (DmaBufferImpl) buf;
+        DmaBufferImpl b = buffer(buf);
         synchronized (live) {
             if (b.exported && !b.freed) {
                 throw new IllegalStateException("dma_free_attrs: dev=" + dev.name() + " dma=" + Mm.pa(b.dma)
@@ -630,7 +637,7 @@ final class DmaImpl implements Dma {
 
     @Override
     public void dmamFreeCoherent(Device d, long size, DmaBuffer buf) {
-        DmaBufferImpl b = (DmaBufferImpl) buf;
+        DmaBufferImpl b = buffer(buf);
         if (!b.managed) {
             throw new IllegalStateException("dmam_free_coherent: dma=" + Mm.pa(b.dma) + " (expected: a dmam_alloc_coherent buffer)");
         }
@@ -1028,7 +1035,10 @@ final class DmaImpl implements Dma {
     /* ---------------------------------------------------------------- scatterlists */
 
     private static ScatterlistImpl sg(Scatterlist s) {
-        return (ScatterlistImpl) s;
+        if (!(s instanceof ScatterlistImpl si)) {
+            throw new IllegalArgumentException("scatterlist: " + s + " (expected: a Scatterlist.of/fromPages list)");
+        }
+        return si;
     }
 
     @Override
@@ -1248,7 +1258,7 @@ final class DmaImpl implements Dma {
 
     @Override
     public DmaBuf bufExport(DmaBuffer buf) {
-        DmaBufferImpl b = (DmaBufferImpl) buf;
+        DmaBufferImpl b = buffer(buf);
         synchronized (live) {
             if (b.freed || b.exported) {
                 throw new IllegalStateException("dma_buf_export: " + b + " (expected: a live buffer not yet exported)");
