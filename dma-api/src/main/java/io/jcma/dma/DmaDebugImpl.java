@@ -415,6 +415,13 @@ final class DmaDebugImpl implements DmaDebug {
         }
     }
 
+    /** The range is in use again, without a debug entry of its own. */
+    void reused(DeviceImpl dev, long dma, long size) {
+        if (enabled) {
+            forgetFreed(dev, dma, size);
+        }
+    }
+
     private synchronized void forgetFreed(DeviceImpl dev, long dma, long size) {
         freed.removeIf(f -> f.dev == dev && f.dma < dma + size && dma < f.dma + f.size);
     }

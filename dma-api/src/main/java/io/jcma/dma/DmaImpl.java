@@ -234,7 +234,9 @@ final class DmaImpl implements Dma {
         for (Object o : res) {
             if (o instanceof DmaBufferImpl b && !b.freed) {
                 release(b);
-                debug.freeCoherent(di, b.size, b.dma, b.phys());
+                if (debugTracked(b)) {
+                    debug.freeCoherent(di, b.size, b.dma, b.phys());
+                }
             } else if (o instanceof DmaPoolImpl p && !p.destroyed()) {
                 p.destroy();
             }
@@ -563,8 +565,22 @@ final class DmaImpl implements Dma {
                 dev.devres.add(b);
             }
         }
-        debug.allocCoherent(dev, size, dma, b.phys(), site);
+        if (debugTracked(b)) {
+            debug.allocCoherent(dev, size, dma, b.phys(), site);
+        } else {
+            // no entry, but the range is live again: device accesses to it are no use after free
+            debug.reused(dev, dma, size);
+        }
         return Optional.of(b);
+    }
+
+    /**
+     * Whether DMA-API debug knows the buffer: debug_dma_alloc_coherent and _free_coherent skip a
+     * cookie that is no virtual address, the struct page that dma-direct returns for
+     * DMA_ATTR_NO_KERNEL_MAPPING.
+     */
+    private static boolean debugTracked(DmaBufferImpl b) {
+        return b.dev.iommu != null || (b.attrs & DmaAttrs.NO_KERNEL_MAPPING) == 0;
     }
 
     @Override
@@ -577,7 +593,9 @@ final class DmaImpl implements Dma {
                         + " is exported as a dma-buf (expected: dma_buf_put)");
             }
         }
-        debug.freeCoherent(dev, size, b.dma, b.phys());
+        if (debugTracked(b)) {
+            debug.freeCoherent(dev, size, b.dma, b.phys());
+        }
         synchronized (live) {
             if (b.freed || b.dev != dev || !live.contains(b)) {
                 throw new IllegalStateException("dma_free_attrs: dev=" + dev.name() + " dma=" + Mm.pa(b.dma) + " size=" + size
@@ -626,7 +644,9 @@ final class DmaImpl implements Dma {
 
     /** The dma-buf's last reference went: free without the exporter's own checks. */
     void freeExported(DmaBufferImpl b) {
-        debug.freeCoherent(b.dev, b.size, b.dma, b.phys());
+        if (debugTracked(b)) {
+            debug.freeCoherent(b.dev, b.size, b.dma, b.phys());
+        }
         release(b);
     }
 
