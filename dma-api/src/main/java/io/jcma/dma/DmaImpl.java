@@ -213,15 +213,23 @@ final class DmaImpl implements Dma {
         if (driver == null || driver.isEmpty()) {
             throw new IllegalArgumentException("driver: " + driver + " (expected: a name)");
         }
-        if (di.bound()) {
-            throw new ErrnoException(Errno.EBUSY, "bind: device=" + di.name() + " already has driver=" + di.driverName());
+        synchronized (di.deviceLock) {
+            if (di.bound()) {
+                throw new ErrnoException(Errno.EBUSY, "bind: device=" + di.name() + " already has driver=" + di.driverName());
+            }
+            di.setDriver(driver);
         }
-        di.setDriver(driver);
     }
 
     @Override
     public void unbind(Device d) {
         DeviceImpl di = dev(d);
+        synchronized (di.deviceLock) {
+            unbindLocked(di);
+        }
+    }
+
+    private void unbindLocked(DeviceImpl di) {
         if (!di.bound()) {
             throw new IllegalStateException("unbind: device=" + di.name() + " has no driver");
         }
