@@ -1,5 +1,8 @@
 package io.jcma.dma;
 
+import io.jcma.cma.Cma;
+import io.jcma.cma.boot.MemRange;
+import io.jcma.cma.boot.Platform;
 import io.jcma.cma.mm.Gfp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,9 +14,11 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** bind/unbind and dma_pool_alloc/dma_pool_destroy racing: each transition happens once. */
 class BindAndPoolRaceTest {
@@ -112,6 +117,36 @@ class BindAndPoolRaceTest {
                 assertThat(busy).isFalse();
                 assertThat(dma.debug().entries(dev)).as("round %d: no page left behind", round).isEqualTo(base);
             }
+        }
+    }
+
+    @Test
+    void aPageAllocatedForAPoolDestroyedMeanwhileIsGivenBack() {
+        Dma small = Dma.boot(Platform.builder()
+                .memory(new MemRange(0, 256L << 20, 0)).cmdline("cma=1M").build(),
+                DmaOptions.defaults().withDebug(true));
+        try {
+            Device dev = small.newDevice("dev0").driver("drv").build();
+            // with the CMA area full, a two-page pool page fails there first and logs it: the
+            // destroy is made to happen then, between the page allocation and its use
+            Cma area = small.machine().defaultArea().orElseThrow();
+            small.allocCoherent(dev, area.availableCount() << 12).orElseThrow();
+            assertThat(area.availableCount()).isZero();
+            DmaPool pool = small.poolCreate("late", dev, 8192, 8, 0).orElseThrow();
+            int base = small.debug().entries(dev);
+            AtomicBoolean armed = new AtomicBoolean(true);
+            small.machine().log().addListener(e -> {
+                if (e.text().contains("alloc failed") && armed.getAndSet(false)) {
+                    pool.destroy();
+                }
+            });
+            assertThatThrownBy(() -> pool.alloc(Gfp.KERNEL))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("pool=late is destroyed");
+            assertThat(armed).as("log: %s", small.machine().log().lines()).isFalse();
+            assertThat(small.debug().entries(dev)).as("the page went back").isEqualTo(base);
+            assertThat(pool.pages()).isZero();
+        } finally {
+            small.machine().close();
         }
     }
 }
