@@ -893,8 +893,8 @@ final class DmaImpl implements Dma {
         }
         // a pfn whose address does not fit would wrap (2^52 << PAGE_SHIFT is 0) onto unrelated RAM
         if (pfn < 0 || pfn > Long.MAX_VALUE >>> Mm.PAGE_SHIFT) {
-            throw new IllegalArgumentException("pfn: " + pfn + " (expected: 0..0x" + Long.toHexString(Long.MAX_VALUE >>> Mm.PAGE_SHIFT)
-                    + ", a physical address that fits)");
+            throw new IllegalArgumentException("pfn: " + pfn + " (expected: 0..0x"
+                    + Long.toHexString(Long.MAX_VALUE >>> Mm.PAGE_SHIFT) + ", a physical address that fits)");
         }
         long phys;
         long end;
