@@ -23,6 +23,8 @@ final class DeviceImpl implements Device {
     private final DeviceMemoryImpl memory;
     /** devres: release actions of managed resources, run last-in first-out at unbind. */
     final List<Object> devres = new ArrayList<>();
+    /** device_lock(): bind and unbind each happen whole, one at a time. */
+    final Object deviceLock = new Object();
     /** dev->dma_pools, newest first as list_add keeps them. */
     final List<DmaPoolImpl> pools = new ArrayList<>();
 

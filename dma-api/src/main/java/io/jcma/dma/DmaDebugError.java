@@ -10,12 +10,13 @@ public record DmaDebugError(String driver, String device, String message, long d
                             DmaDirection direction, String site) {
 
     /**
-     * The report as one line: "DMA-API: DRIVER DEVICE: MESSAGE" as the kernel prints it,
-     * followed by the direction (when the message does not name it) and the allocation site.
+     * The report as one line: "DMA-API: DRIVER DEVICE: MESSAGE" as the kernel prints it (a
+     * message of several lines joined by spaces), followed by the direction (when the message
+     * does not name it) and the allocation site.
      */
     public String line() {
         StringBuilder b = new StringBuilder("DMA-API: ").append(driver).append(' ').append(device).append(": ")
-                .append(message);
+                .append(message.replace('\n', ' '));
         if (direction != null && !message.contains(direction.kernelName())) {
             b.append(" [direction=").append(direction.kernelName()).append(']');
         }

@@ -113,8 +113,16 @@ final class DmaDebugImpl implements DmaDebug {
             }
         }
         if (show) {
-            log.warn("DMA-API: " + dev.driverName() + " " + dev.name() + ": " + msg);
-            log.warn("DMA-API: Mapped at: " + site);
+            // the WARN text goes to dmesg line by line, the prefix only on the first
+            String[] lines = msg.split("\n");
+            log.warn("DMA-API: " + dev.driverName() + " " + dev.name() + ": " + lines[0]);
+            for (int i = 1; i < lines.length; i++) {
+                log.warn(lines[i]);
+            }
+            // dump_entry_trace(NULL) prints nothing: there is no mapping whose stack to show
+            if (entry != null) {
+                log.warn("DMA-API: Mapped at: " + site);
+            }
         }
     }
 
@@ -403,7 +411,7 @@ final class DmaDebugImpl implements DmaDebug {
             return;
         }
         err(dev, last, "device driver has pending DMA allocations while released from device [count=" + count
-                + "] One of leaked entries details: [device address=" + hex(last.dmaAddr) + "] [size=" + last.size
+                + "]\nOne of leaked entries details: [device address=" + hex(last.dmaAddr) + "] [size=" + last.size
                 + " bytes] [mapped with " + last.dir.kernelName() + "] [mapped as " + TYPE[last.type] + "]",
                 last.dmaAddr, last.size, last.dir);
     }
@@ -412,6 +420,13 @@ final class DmaDebugImpl implements DmaDebug {
         freed.addLast(new Freed(dev, dma, size, site));
         if (freed.size() > FREED_REMEMBERED) {
             freed.removeFirst();
+        }
+    }
+
+    /** The range is in use again, without a debug entry of its own. */
+    void reused(DeviceImpl dev, long dma, long size) {
+        if (enabled) {
+            forgetFreed(dev, dma, size);
         }
     }
 

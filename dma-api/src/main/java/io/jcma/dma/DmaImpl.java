@@ -45,6 +45,11 @@ final class DmaImpl implements Dma {
     private final List<DeviceImpl> devices = new CopyOnWriteArrayList<>();
     private final Set<DmaBufferImpl> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<DeviceImpl, TreeMap<Long, List<Mapping>>> singles = new IdentityHashMap<>();
+    /**
+     * The CPU entries of mapped scatterlists by DMA address, for dma_sync_single_* on one of them:
+     * the kernel finds a bounce buffer from the address alone. Guarded by {@code singles}.
+     */
+    private final Map<DeviceImpl, TreeMap<Long, List<Mapping>>> sgEntries = new IdentityHashMap<>();
     /** Debug-mode CPU views (aliases of RAM): address to {length, physical address}. */
     private final TreeMap<Long, long[]> aliases = new TreeMap<>();
 
@@ -188,6 +193,13 @@ final class DmaImpl implements Dma {
         return d;
     }
 
+    private DmaBufferImpl buffer(DmaBuffer b) {
+        if (!(b instanceof DmaBufferImpl bi) || bi.dev.dma != this) {
+            throw new IllegalArgumentException("buffer: " + b + " (expected: a buffer of this DMA layer)");
+        }
+        return bi;
+    }
+
     private DeviceImpl dev(Device d) {
         if (!(d instanceof DeviceImpl di) || di.dma != this) {
             throw new IllegalArgumentException("device: " + d + " (expected: a device of this DMA layer)");
@@ -201,15 +213,23 @@ final class DmaImpl implements Dma {
         if (driver == null || driver.isEmpty()) {
             throw new IllegalArgumentException("driver: " + driver + " (expected: a name)");
         }
-        if (di.bound()) {
-            throw new ErrnoException(Errno.EBUSY, "bind: device=" + di.name() + " already has driver=" + di.driverName());
+        synchronized (di.deviceLock) {
+            if (di.bound()) {
+                throw new ErrnoException(Errno.EBUSY, "bind: device=" + di.name() + " already has driver=" + di.driverName());
+            }
+            di.setDriver(driver);
         }
-        di.setDriver(driver);
     }
 
     @Override
     public void unbind(Device d) {
         DeviceImpl di = dev(d);
+        synchronized (di.deviceLock) {
+            unbindLocked(di);
+        }
+    }
+
+    private void unbindLocked(DeviceImpl di) {
         if (!di.bound()) {
             throw new IllegalStateException("unbind: device=" + di.name() + " has no driver");
         }
@@ -222,7 +242,9 @@ final class DmaImpl implements Dma {
         for (Object o : res) {
             if (o instanceof DmaBufferImpl b && !b.freed) {
                 release(b);
-                debug.freeCoherent(di, b.size, b.dma, b.phys());
+                if (debugTracked(b)) {
+                    debug.freeCoherent(di, b.size, b.dma, b.phys());
+                }
             } else if (o instanceof DmaPoolImpl p && !p.destroyed()) {
                 p.destroy();
             }
@@ -481,7 +503,15 @@ final class DmaImpl implements Dma {
             long at = iova;
             for (Pages p : pages) {
                 long bytes = Math.min(Mm.pfnPhys(p.count()), iova + asize - at);
-                dev.iommu.map(at, p.phys(), bytes, IommuDomain.IOMMU_READ | IommuDomain.IOMMU_WRITE);
+                if (!iommuMap(dev, at, p.phys(), bytes, IommuDomain.IOMMU_READ | IommuDomain.IOMMU_WRITE)) {
+                    // iommu_dma_alloc_remap: out_free_sg, the IOVA and the pages go back
+                    if (at > iova) {
+                        dev.iommu.unmap(iova, at - iova);
+                    }
+                    dev.iommu.freeIova(iova);
+                    pages.forEach(this::freePages);
+                    return Optional.empty();
+                }
                 at += bytes;
             }
             dma = iova;
@@ -543,21 +573,37 @@ final class DmaImpl implements Dma {
                 dev.devres.add(b);
             }
         }
-        debug.allocCoherent(dev, size, dma, b.phys(), site);
+        if (debugTracked(b)) {
+            debug.allocCoherent(dev, size, dma, b.phys(), site);
+        } else {
+            // no entry, but the range is live again: device accesses to it are no use after free
+            debug.reused(dev, dma, size);
+        }
         return Optional.of(b);
+    }
+
+    /**
+     * Whether DMA-API debug knows the buffer: debug_dma_alloc_coherent and _free_coherent skip a
+     * cookie that is no virtual address, the struct page that dma-direct returns for
+     * DMA_ATTR_NO_KERNEL_MAPPING.
+     */
+    private static boolean debugTracked(DmaBufferImpl b) {
+        return b.dev.iommu != null || (b.attrs & DmaAttrs.NO_KERNEL_MAPPING) == 0;
     }
 
     @Override
     public void freeAttrs(Device d, long size, DmaBuffer buf, long attrs) {
         DeviceImpl dev = dev(d);
-        DmaBufferImpl b = (DmaBufferImpl) buf;
+        DmaBufferImpl b = buffer(buf);
         synchronized (live) {
             if (b.exported && !b.freed) {
                 throw new IllegalStateException("dma_free_attrs: dev=" + dev.name() + " dma=" + Mm.pa(b.dma)
                         + " is exported as a dma-buf (expected: dma_buf_put)");
             }
         }
-        debug.freeCoherent(dev, size, b.dma, b.phys());
+        if (debugTracked(b)) {
+            debug.freeCoherent(dev, size, b.dma, b.phys());
+        }
         synchronized (live) {
             if (b.freed || b.dev != dev || !live.contains(b)) {
                 throw new IllegalStateException("dma_free_attrs: dev=" + dev.name() + " dma=" + Mm.pa(b.dma) + " size=" + size
@@ -606,7 +652,9 @@ final class DmaImpl implements Dma {
 
     /** The dma-buf's last reference went: free without the exporter's own checks. */
     void freeExported(DmaBufferImpl b) {
-        debug.freeCoherent(b.dev, b.size, b.dma, b.phys());
+        if (debugTracked(b)) {
+            debug.freeCoherent(b.dev, b.size, b.dma, b.phys());
+        }
         release(b);
     }
 
@@ -617,7 +665,7 @@ final class DmaImpl implements Dma {
 
     @Override
     public void dmamFreeCoherent(Device d, long size, DmaBuffer buf) {
-        DmaBufferImpl b = (DmaBufferImpl) buf;
+        DmaBufferImpl b = buffer(buf);
         if (!b.managed) {
             throw new IllegalStateException("dmam_free_coherent: dma=" + Mm.pa(b.dma) + " (expected: a dmam_alloc_coherent buffer)");
         }
@@ -687,7 +735,15 @@ final class DmaImpl implements Dma {
             ev.commit();
         }
         // 6.12 copies whatever the direction, so that a partial device write leaves the rest intact
-        MemorySegment.copy(m.orig, 0, tlb(m), 0, m.size);
+        try {
+            MemorySegment.copy(m.orig, 0, tlb(m), 0, m.size);
+        } catch (RuntimeException | Error e) {
+            // the original is gone (closed arena): the slot must not outlive the failed map
+            slots.release(slot);
+            m.slot = -1;
+            m.tlbPhys = -1;
+            throw e;
+        }
         return true;
     }
 
@@ -696,11 +752,28 @@ final class DmaImpl implements Dma {
     }
 
     private void swiotlbUnmap(Mapping m, DmaDirection dir, long attrs) {
-        if ((attrs & DmaAttrs.SKIP_CPU_SYNC) == 0 && (dir == DmaDirection.FROM_DEVICE || dir == DmaDirection.BIDIRECTIONAL)) {
-            MemorySegment.copy(tlb(m), 0, m.orig, 0, m.size);
+        try {
+            if ((attrs & DmaAttrs.SKIP_CPU_SYNC) == 0 && (dir == DmaDirection.FROM_DEVICE || dir == DmaDirection.BIDIRECTIONAL)) {
+                MemorySegment.copy(tlb(m), 0, m.orig, 0, m.size);
+            }
+        } finally {
+            // a copy-back that throws (the original's arena closed) still gives the slot back
+            slots.release(m.slot);
+            m.slot = -1;
         }
-        slots.release(m.slot);
-        m.slot = -1;
+    }
+
+    /**
+     * iommu_map() as the DMA layer calls it: false when the domain refuses (EBUSY for an IOVA
+     * someone mapped through IommuDomain.map), which the caller turns into a mapping failure.
+     */
+    private static boolean iommuMap(DeviceImpl dev, long iova, long phys, long size, int prot) {
+        try {
+            dev.iommu.map(iova, phys, size, prot);
+            return true;
+        } catch (ErrnoException e) {
+            return false;
+        }
     }
 
     private static int prot(DmaDirection dir) {
@@ -729,7 +802,14 @@ final class DmaImpl implements Dma {
                 }
                 return false;
             }
-            dev.iommu.map(iova, p - off, len, prot(m.dir));
+            if (!iommuMap(dev, iova, p - off, len, prot(m.dir))) {
+                // __iommu_dma_map frees the IOVA; iommu_dma_map_page then frees the bounce slot
+                dev.iommu.freeIova(iova);
+                if (m.slot >= 0) {
+                    swiotlbUnmap(m, m.dir, DmaAttrs.SKIP_CPU_SYNC);
+                }
+                return false;
+            }
             m.iova = iova;
             m.iovaLen = len;
             m.dma = iova + off;
@@ -762,7 +842,7 @@ final class DmaImpl implements Dma {
     }
 
     private void unmapOne(Mapping m, DmaDirection dir, long attrs) {
-        if (m.iova >= 0) {
+        if (m.iova >= 0 && m.dev.iommu != null) {
             m.dev.iommu.unmap(m.iova, m.iovaLen);
             m.dev.iommu.freeIova(m.iova);
             m.iova = -1;
@@ -770,6 +850,11 @@ final class DmaImpl implements Dma {
         if (m.slot >= 0) {
             swiotlbUnmap(m, dir, attrs);
         }
+    }
+
+    /** Undoes the entries of a list mapped so far, when a later entry failed or threw. */
+    private void unmapAll(List<Mapping> ms, DmaDirection dir) {
+        ms.forEach(x -> unmapOne(x, dir, DmaAttrs.SKIP_CPU_SYNC));
     }
 
     private static void checkDir(DmaDirection dir) {
@@ -806,10 +891,23 @@ final class DmaImpl implements Dma {
         if (size <= 0 || offset < 0) {
             throw new IllegalArgumentException("size: " + size + " offset: " + offset + " (expected: size > 0, offset >= 0)");
         }
-        long phys = Mm.pfnPhys(pfn) + offset;
+        // a pfn whose address does not fit would wrap (2^52 << PAGE_SHIFT is 0) onto unrelated RAM
+        if (pfn < 0 || pfn > Long.MAX_VALUE >>> Mm.PAGE_SHIFT) {
+            throw new IllegalArgumentException("pfn: " + pfn + " (expected: 0..0x"
+                    + Long.toHexString(Long.MAX_VALUE >>> Mm.PAGE_SHIFT) + ", a physical address that fits)");
+        }
+        long phys;
+        long end;
+        try {
+            phys = Math.addExact(Mm.pfnPhys(pfn), offset);
+            end = Math.addExact(phys, size);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("pfn: " + pfn + " offset: " + offset + " size: " + size
+                    + " (expected: an end address that fits)");
+        }
         long first = Mm.pfnDown(phys);
-        long count = Mm.pfnUp(phys + size) - first;
-        if (pfn < 0 || !machine.memory().isRam(first, count)) {
+        long count = Mm.pfnUp(end) - first;
+        if (!machine.memory().isRam(first, count)) {
             throw new IllegalArgumentException("pfn: " + pfn + " offset: " + offset + " size: " + size
                     + " (expected: RAM of one bank)");
         }
@@ -876,20 +974,52 @@ final class DmaImpl implements Dma {
         return dma == DMA_MAPPING_ERROR;
     }
 
+    /** The single or scatterlist-entry mapping holding [dma, dma + size), as swiotlb_find_pool sees it. */
     private Mapping findContaining(DeviceImpl dev, long dma, long size) {
         synchronized (singles) {
-            TreeMap<Long, List<Mapping>> t = singles.get(dev);
-            if (t == null) {
-                return null;
+            Mapping m = findIn(singles.get(dev), dma, size);
+            return m != null ? m : findIn(sgEntries.get(dev), dma, size);
+        }
+    }
+
+    private static Mapping findIn(TreeMap<Long, List<Mapping>> t, long dma, long size) {
+        if (t == null) {
+            return null;
+        }
+        for (Map.Entry<Long, List<Mapping>> e : t.headMap(dma, true).descendingMap().entrySet()) {
+            for (Mapping m : e.getValue()) {
+                if (m.dma <= dma && dma + size <= m.dma + m.size) {
+                    return m;
+                }
             }
-            for (Map.Entry<Long, List<Mapping>> e : t.headMap(dma, true).descendingMap().entrySet()) {
-                for (Mapping m : e.getValue()) {
-                    if (m.dma <= dma && dma + size <= m.dma + m.size) {
-                        return m;
+        }
+        return null;
+    }
+
+    private void indexSg(DeviceImpl dev, List<Mapping> ms) {
+        synchronized (singles) {
+            TreeMap<Long, List<Mapping>> t = sgEntries.computeIfAbsent(dev, k -> new TreeMap<>());
+            for (Mapping m : ms) {
+                t.computeIfAbsent(m.dma, k -> new ArrayList<>()).add(m);
+            }
+        }
+    }
+
+    private void unindexSg(DeviceImpl dev, List<Mapping> ms) {
+        synchronized (singles) {
+            TreeMap<Long, List<Mapping>> t = sgEntries.get(dev);
+            if (t == null) {
+                return;
+            }
+            for (Mapping m : ms) {
+                List<Mapping> l = t.get(m.dma);
+                if (l != null) {
+                    l.remove(m);
+                    if (l.isEmpty()) {
+                        t.remove(m.dma);
                     }
                 }
             }
-            return null;
         }
     }
 
@@ -933,7 +1063,10 @@ final class DmaImpl implements Dma {
     /* ---------------------------------------------------------------- scatterlists */
 
     private static ScatterlistImpl sg(Scatterlist s) {
-        return (ScatterlistImpl) s;
+        if (!(s instanceof ScatterlistImpl si)) {
+            throw new IllegalArgumentException("scatterlist: " + s + " (expected: a Scatterlist.of/fromPages list)");
+        }
+        return si;
     }
 
     @Override
@@ -956,8 +1089,15 @@ final class DmaImpl implements Dma {
                 for (int i = 0; i < nents; i++) {
                     phys[i] = ramPhys(s.bufs[i]);
                     Mapping m = newMapping(dev, s.bufs[i], phys[i], dir, site);
-                    if (!mapOne(dev, m, attrs)) {
-                        ms.forEach(x -> unmapOne(x, dir, DmaAttrs.SKIP_CPU_SYNC));
+                    boolean ok;
+                    try {
+                        ok = mapOne(dev, m, attrs);
+                    } catch (RuntimeException e) {
+                        unmapAll(ms, dir);
+                        throw e;
+                    }
+                    if (!ok) {
+                        unmapAll(ms, dir);
                         return 0;
                     }
                     ms.add(m);
@@ -979,6 +1119,7 @@ final class DmaImpl implements Dma {
             s.mapped = count;
             s.mappings = ms;
             s.mappedBy = dev;
+            indexSg(dev, ms);
             debug.mapSg(dev, s, nents, count, dir, phys, site);
             return count;
         }
@@ -994,8 +1135,15 @@ final class DmaImpl implements Dma {
         for (int i = 0; i < nents; i++) {
             phys[i] = ramPhys(s.bufs[i]);
             Mapping m = newMapping(dev, s.bufs[i], phys[i], dir, site);
-            if (phys[i] < 0 && !swiotlbMap(dev, m, attrs)) {
-                ms.forEach(x -> unmapOne(x, dir, DmaAttrs.SKIP_CPU_SYNC));
+            boolean ok;
+            try {
+                ok = phys[i] >= 0 || swiotlbMap(dev, m, attrs);
+            } catch (RuntimeException e) {
+                unmapAll(ms, dir);
+                throw e;
+            }
+            if (!ok) {
+                unmapAll(ms, dir);
                 return 0;
             }
             ms.add(m);
@@ -1006,12 +1154,20 @@ final class DmaImpl implements Dma {
         }
         long iova = dev.iommu.allocIova(total, dev.limit(dev.dmaMask));
         if (iova < 0) {
-            ms.forEach(x -> unmapOne(x, dir, DmaAttrs.SKIP_CPU_SYNC));
+            unmapAll(ms, dir);
             return 0;
         }
         long at = iova;
         for (int i = 0; i < nents; i++) {
-            dev.iommu.map(at, p[i] - off[i], padded[i], prot(dir));
+            if (!iommuMap(dev, at, p[i] - off[i], padded[i], prot(dir))) {
+                // iommu_map_sg unmaps what it mapped; iommu_dma_map_sg frees the IOVA and fails
+                if (at > iova) {
+                    dev.iommu.unmap(iova, at - iova);
+                }
+                dev.iommu.freeIova(iova);
+                unmapAll(ms, dir);
+                return 0;
+            }
             ms.get(i).dma = at + off[i];
             at += padded[i];
         }
@@ -1049,14 +1205,18 @@ final class DmaImpl implements Dma {
             if (s.mapped == 0 || s.mappedBy != dev) {
                 throw new IllegalStateException("dma_unmap_sg: dev=" + dev.name() + " (expected: a list this device mapped)");
             }
+            unindexSg(dev, s.mappings);
+            // every entry is released even when one copy-back throws; the first failure is rethrown
+            RuntimeException failure = null;
             for (Mapping m : s.mappings) {
-                if (m.iova >= 0 && m.dev.iommu != null) {
-                    m.dev.iommu.unmap(m.iova, m.iovaLen);
-                    m.dev.iommu.freeIova(m.iova);
-                    m.iova = -1;
-                }
-                if (m.slot >= 0) {
-                    swiotlbUnmap(m, dir, attrs);
+                try {
+                    unmapOne(m, dir, attrs);
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
                 }
             }
             s.mapped = 0;
@@ -1064,6 +1224,9 @@ final class DmaImpl implements Dma {
             s.mappedBy = null;
             java.util.Arrays.fill(s.dmaAddr, 0);
             java.util.Arrays.fill(s.dmaLen, 0);
+            if (failure != null) {
+                throw failure;
+            }
         }
     }
 
@@ -1073,12 +1236,11 @@ final class DmaImpl implements Dma {
         ScatterlistImpl s = sg(list);
         synchronized (s) {
             if (debug.enabled()) {
+                // debug_dma_sync_sg_*: entries past the mapped count, or all when none is
+                // mapped, are not checked
                 int mapped = debug.mappedEntries(dev, s.dmaAddr[0]);
                 for (int i = 0; i < Math.min(nents, mapped); i++) {
                     debug.sync(dev, DmaDebugImpl.SG, s.dmaAddr[i], s.dmaLen[i], dir, toCpu, nents);
-                }
-                if (mapped == 0) {
-                    debug.sync(dev, DmaDebugImpl.SG, s.dmaAddr[0], s.dmaLen[0], dir, toCpu, nents);
                 }
             }
             if (s.mappedBy != dev || s.mappings == null) {
@@ -1124,7 +1286,7 @@ final class DmaImpl implements Dma {
 
     @Override
     public DmaBuf bufExport(DmaBuffer buf) {
-        DmaBufferImpl b = (DmaBufferImpl) buf;
+        DmaBufferImpl b = buffer(buf);
         synchronized (live) {
             if (b.freed || b.exported) {
                 throw new IllegalStateException("dma_buf_export: " + b + " (expected: a live buffer not yet exported)");

@@ -181,30 +181,50 @@ final class DmaPoolImpl implements DmaPool {
 
     @Override
     public Optional<Block> alloc(int gfp) {
+        // a block leaves the free list and becomes active in one locked section: a destroy in
+        // between would see no active block and free the page under it
         Block b;
         synchronized (this) {
-            if (destroyed) {
-                throw new IllegalStateException("dma_pool_alloc: pool=" + name + " is destroyed");
-            }
+            checkAlive();
             b = free.pollFirst();
+            if (b != null) {
+                active.put(b.dmaAddress(), b);
+            }
         }
         if (b == null) {
             Optional<DmaBuffer> page = dma.alloc(dev, allocation, gfp & ~Gfp.ZERO, DmaAttrs.NONE, false, site);
             if (page.isEmpty()) {
                 return Optional.empty();
             }
+            boolean gone;
             synchronized (this) {
-                initialisePage(page.get());
-                b = free.pollFirst();
+                gone = destroyed;
+                if (!gone) {
+                    initialisePage(page.get());
+                    b = free.pollFirst();
+                    active.put(b.dmaAddress(), b);
+                }
             }
-        }
-        synchronized (this) {
-            active.put(b.dmaAddress(), b);
+            if (gone) {
+                // destroyed while the page was being allocated: it never joined the pool
+                dma.freeAttrs(dev, allocation, page.get(), DmaAttrs.NONE);
+                throw destroyedError();
+            }
         }
         if ((gfp & Gfp.ZERO) != 0) {
             b.cpu().fill((byte) 0);
         }
         return Optional.of(b);
+    }
+
+    private void checkAlive() {
+        if (destroyed) {
+            throw destroyedError();
+        }
+    }
+
+    private IllegalStateException destroyedError() {
+        return new IllegalStateException("dma_pool_alloc: pool=" + name + " is destroyed");
     }
 
     private DmaBuffer pageOf(long dmaAddr) {
