@@ -127,6 +127,18 @@ public final class KernelFs {
         return n;
     }
 
+    /** The file at {@code path}; ENOENT, ENOTDIR or EISDIR otherwise. Its callbacks run unlocked. */
+    private File file(String path) {
+        Node n;
+        synchronized (this) {
+            n = lookup(path);
+        }
+        if (n instanceof File f) {
+            return f;
+        }
+        throw new ErrnoException(Errno.EISDIR, path + ": " + Errno.EISDIR.strerror());
+    }
+
     public synchronized boolean exists(String path) {
         try {
             lookup(path);
@@ -151,14 +163,7 @@ public final class KernelFs {
      *                        file itself reports
      */
     public String read(String path) {
-        Node n;
-        synchronized (this) {
-            n = lookup(path);
-        }
-        if (n instanceof Dir) {
-            throw new ErrnoException(Errno.EISDIR, path + ": " + Errno.EISDIR.strerror());
-        }
-        File f = (File) n;
+        File f = file(path);
         if (f.reader() == null) {
             throw new ErrnoException(Errno.EACCES, path + ": " + Errno.EACCES.strerror());
         }
@@ -172,14 +177,7 @@ public final class KernelFs {
      *                        file itself reports (EINVAL for a bad number, ENOMEM, ...)
      */
     public void write(String path, String value) {
-        Node n;
-        synchronized (this) {
-            n = lookup(path);
-        }
-        if (n instanceof Dir) {
-            throw new ErrnoException(Errno.EISDIR, path + ": " + Errno.EISDIR.strerror());
-        }
-        File f = (File) n;
+        File f = file(path);
         if (f.writer() == null) {
             throw new ErrnoException(Errno.EACCES, path + ": " + Errno.EACCES.strerror());
         }
