@@ -33,6 +33,7 @@ public final class CmaFs {
         for (Cma area : cma.areas()) {
             registerArea(fs, area);
         }
+        fs.registerFile("/sys/power/state", () -> "freeze mem\n", v -> powerState(cma, v));
         fs.registerFile("/proc/meminfo", () -> meminfo(cma, pages), null);
         fs.registerFile("/proc/vmstat", () -> vmstat(cma, pages), null);
     }
@@ -75,6 +76,20 @@ public final class CmaFs {
                     a.cost().nanos() / 1000, a.callSite()));
         }
         return sb.toString();
+    }
+
+    /**
+     * {@code echo mem > /sys/power/state}: a suspend and an immediate resume. Every CMA
+     * allocation must have been released first, as CMA asks of its users; otherwise EBUSY names
+     * the live ones and the machine stays up, as a failed device suspend leaves it.
+     */
+    private static void powerState(CmaAreas cma, String v) {
+        String state = v.strip();
+        if (!state.equals("mem") && !state.equals("freeze")) {
+            throw new ErrnoException(Errno.EINVAL, "/sys/power/state: '" + v + "' (expected: freeze or mem)");
+        }
+        cma.suspend();
+        cma.resume();
     }
 
     /** cma_alloc_mem(): one cma_alloc of {@code count} pages, align 0, kept on the list. */

@@ -126,6 +126,20 @@ class CmaFsTest {
     }
 
     @Test
+    void suspendingThroughSysPowerStateNeedsEveryCmaAllocationReleased() {
+        assertThat(fs.read("/sys/power/state")).isEqualTo("freeze mem\n");
+        fs.write(D + "alloc", "3");
+        ErrnoException ex = catchThrowableOfType(ErrnoException.class, () -> fs.write("/sys/power/state", "mem"));
+        assertThat(ex.errno()).isEqualTo(Errno.EBUSY);
+        assertThat(ex.getMessage()).contains("reserved: pfn=").contains("count=3 owner=cma_debug");
+        fs.write(D + "free", "3");
+        fs.write("/sys/power/state", "mem");
+        assertThat(m.log().lines()).containsSubsequence("PM: suspend entry (deep)", "PM: suspend exit");
+        fs.write(D + "alloc", "1");
+        assertThat(fails(() -> fs.write("/sys/power/state", "disk"))).isEqualTo(Errno.EINVAL);
+    }
+
+    @Test
     void readingAWriteOnlyFileOrWritingAReadOnlyOneIsEacces() {
         assertThat(fails(() -> fs.read(D + "alloc"))).isEqualTo(Errno.EACCES);
         assertThat(fails(() -> fs.write(D + "used", "1"))).isEqualTo(Errno.EACCES);
