@@ -459,16 +459,7 @@ public final class CmaAreas {
     }
 
     private static boolean inOneZone(long base, long n, PhysicalMemory memory, List<Zone> zones) {
-        MemoryBank first = memory.bankOf(base);
-        if (first == null) {
-            return false;
-        }
-        Zone zone = null;
-        for (Zone z : zones) {
-            if (z.nid() == first.nid() && z.contains(base)) {
-                zone = z;
-            }
-        }
+        Zone zone = Zone.of(zones, memory, base);
         if (zone == null || !zone.contains(base + n - 1)) {
             return false;
         }

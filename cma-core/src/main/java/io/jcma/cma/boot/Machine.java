@@ -366,16 +366,7 @@ public final class Machine implements AutoCloseable {
 
     /** page_zone(): the zone of {@code pfn}, or null in a hole. */
     public Zone zoneOf(long pfn) {
-        MemoryBank b = memory.bankOf(pfn);
-        if (b == null) {
-            return null;
-        }
-        for (Zone z : zones) {
-            if (z.nid() == b.nid() && z.contains(pfn)) {
-                return z;
-            }
-        }
-        return null;
+        return Zone.of(zones, memory, pfn);
     }
 
     public PhysicalMemory memory() {

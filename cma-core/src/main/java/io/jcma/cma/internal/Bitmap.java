@@ -61,33 +61,22 @@ public final class Bitmap {
 
     /** find_next_zero_bit(): the first clear bit at or after {@code start} below {@code size}, else size. */
     public long findNextZeroBit(long size, long start) {
-        size = Math.min(size, nbits);
-        if (start >= size) {
-            return size;
-        }
-        int w = (int) (start >>> 6);
-        long word = ~words[w] & (-1L << start);
-        while (true) {
-            if (word != 0) {
-                long bit = ((long) w << 6) + Long.numberOfTrailingZeros(word);
-                return Math.min(bit, size);
-            }
-            w++;
-            if ((long) w << 6 >= size) {
-                return size;
-            }
-            word = ~words[w];
-        }
+        return findNext(size, start, -1L);
     }
 
     /** find_next_bit(): the first set bit at or after {@code start} below {@code size}, else size. */
     public long findNextBit(long size, long start) {
+        return findNext(size, start, 0);
+    }
+
+    /** The first bit at or after {@code start} that is set in {@code words[i] ^ invert}, else size. */
+    private long findNext(long size, long start, long invert) {
         size = Math.min(size, nbits);
         if (start >= size) {
             return size;
         }
         int w = (int) (start >>> 6);
-        long word = words[w] & (-1L << start);
+        long word = (words[w] ^ invert) & (-1L << start);
         while (true) {
             if (word != 0) {
                 long bit = ((long) w << 6) + Long.numberOfTrailingZeros(word);
@@ -97,7 +86,7 @@ public final class Bitmap {
             if ((long) w << 6 >= size) {
                 return size;
             }
-            word = words[w];
+            word = words[w] ^ invert;
         }
     }
 

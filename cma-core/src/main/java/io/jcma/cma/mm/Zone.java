@@ -12,4 +12,18 @@ public record Zone(int nid, ZoneType type, long startPfn, long endPfn) {
     public long spannedPages() {
         return endPfn - startPfn;
     }
+
+    /** page_zone(): the zone of {@code pfn} among {@code zones}, or null in a hole. */
+    public static Zone of(java.util.List<Zone> zones, PhysicalMemory memory, long pfn) {
+        MemoryBank b = memory.bankOf(pfn);
+        if (b == null) {
+            return null;
+        }
+        for (Zone z : zones) {
+            if (z.nid() == b.nid() && z.contains(pfn)) {
+                return z;
+            }
+        }
+        return null;
+    }
 }
