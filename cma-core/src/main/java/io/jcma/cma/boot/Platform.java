@@ -33,12 +33,6 @@ public record Platform(List<MemRange> memory, List<MemRange> reservations, Strin
         arch = arch == null ? (deviceTree != null ? Arch.ARM64 : Arch.X86_64) : arch;
     }
 
-    /** The platform without a device tree, as before the device-tree support (source compatibility). */
-    public Platform(List<MemRange> memory, List<MemRange> reservations, String cmdline, Arch arch, String backing,
-                    long dmaLimit) {
-        this(memory, reservations, cmdline, arch, backing, dmaLimit, null);
-    }
-
     public static Builder builder() {
         return new Builder();
     }
