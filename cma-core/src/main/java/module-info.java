@@ -6,6 +6,7 @@ module io.jcma.cma {
     requires jdk.jfr;
 
     exports io.jcma.cma;
+    exports io.jcma.cma.kernel;
     exports io.jcma.cma.mm;
     exports io.jcma.cma.boot;
     exports io.jcma.cma.fs;

@@ -2,7 +2,7 @@ package io.jcma.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.jcma.cma.ErrnoException;
+import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.shim.HugepagePool;
 import io.jcma.shim.HugepageRegion;
 import io.jcma.shim.HugepageReport;

@@ -1,6 +1,6 @@
 package io.jcma.cli;
 
-import io.jcma.cma.ErrnoException;
+import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.cma.boot.Machine;
 import io.jcma.dma.Dma;
 import io.jcma.dma.DmaOptions;

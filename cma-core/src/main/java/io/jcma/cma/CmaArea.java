@@ -1,5 +1,6 @@
 package io.jcma.cma;
 
+import io.jcma.cma.kernel.Errno;
 import io.jcma.cma.internal.Bitmap;
 import io.jcma.cma.mm.ContigRangeResult;
 import io.jcma.cma.mm.Migratetype;

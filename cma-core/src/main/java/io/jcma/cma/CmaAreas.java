@@ -1,5 +1,8 @@
 package io.jcma.cma;
 
+import io.jcma.cma.kernel.KernelLog;
+import io.jcma.cma.kernel.ErrnoException;
+import io.jcma.cma.kernel.Errno;
 import io.jcma.cma.mm.Memblock;
 import io.jcma.cma.mm.MemoryBank;
 import io.jcma.cma.mm.Mm;

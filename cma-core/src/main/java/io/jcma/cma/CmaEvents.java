@@ -1,5 +1,6 @@
 package io.jcma.cma;
 
+import io.jcma.cma.kernel.Errno;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;

@@ -1,5 +1,6 @@
 package io.jcma.cma;
 
+import io.jcma.cma.kernel.Errno;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

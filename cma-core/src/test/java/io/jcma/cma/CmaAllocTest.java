@@ -1,5 +1,7 @@
 package io.jcma.cma;
 
+import io.jcma.cma.kernel.ErrnoException;
+import io.jcma.cma.kernel.Errno;
 import io.jcma.cma.mm.Mm;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;

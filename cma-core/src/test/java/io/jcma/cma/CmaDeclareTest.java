@@ -1,5 +1,7 @@
 package io.jcma.cma;
 
+import io.jcma.cma.kernel.ErrnoException;
+import io.jcma.cma.kernel.Errno;
 import io.jcma.cma.mm.Mm;
 import org.junit.jupiter.api.Test;
 

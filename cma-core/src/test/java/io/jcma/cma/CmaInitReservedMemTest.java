@@ -1,5 +1,7 @@
 package io.jcma.cma;
 
+import io.jcma.cma.kernel.ErrnoException;
+import io.jcma.cma.kernel.Errno;
 import org.junit.jupiter.api.Test;
 
 import static io.jcma.cma.TestMachines.GiB;

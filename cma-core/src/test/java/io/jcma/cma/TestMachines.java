@@ -1,5 +1,7 @@
 package io.jcma.cma;
 
+import io.jcma.cma.kernel.KernelLog;
+import io.jcma.cma.kernel.Errno;
 import io.jcma.cma.mm.ContigRangeResult;
 import io.jcma.cma.mm.Memblock;
 import io.jcma.cma.mm.MemoryBacking;

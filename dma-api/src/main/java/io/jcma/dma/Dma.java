@@ -117,7 +117,7 @@ public sealed interface Dma permits DmaImpl {
     /**
      * dma_set_mask().
      *
-     * @throws io.jcma.cma.ErrnoException EIO when the mask does not cover the lowest memory the
+     * @throws io.jcma.cma.kernel.ErrnoException EIO when the mask does not cover the lowest memory the
      *                                    device can be given (ZONE_DMA's end)
      */
     void setMask(Device dev, long mask);

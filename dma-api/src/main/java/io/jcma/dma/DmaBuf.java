@@ -48,7 +48,7 @@ public sealed interface DmaBuf permits DmaBufImpl {
          * dma_buf_map_attachment(): the buffer mapped for this device (its own DMA address, through
          * its bus offset or IOMMU).
          *
-         * @throws io.jcma.cma.ErrnoException ENOMEM when it cannot be mapped
+         * @throws io.jcma.cma.kernel.ErrnoException ENOMEM when it cannot be mapped
          * @throws IllegalStateException      if detached, or already mapped
          */
         Scatterlist map(DmaDirection dir);

@@ -1,6 +1,6 @@
 package io.jcma.dma;
 
-import io.jcma.cma.KernelLog;
+import io.jcma.cma.kernel.KernelLog;
 import io.jcma.cma.mm.Mm;
 
 import java.util.ArrayDeque;

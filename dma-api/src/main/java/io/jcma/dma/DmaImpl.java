@@ -2,9 +2,9 @@ package io.jcma.dma;
 
 import io.jcma.cma.Cma;
 import io.jcma.cma.CmaAllocation;
-import io.jcma.cma.Errno;
-import io.jcma.cma.ErrnoException;
-import io.jcma.cma.KernelLog;
+import io.jcma.cma.kernel.Errno;
+import io.jcma.cma.kernel.ErrnoException;
+import io.jcma.cma.kernel.KernelLog;
 import io.jcma.cma.boot.Machine;
 import io.jcma.cma.fs.KernelFs;
 import io.jcma.cma.mm.Gfp;

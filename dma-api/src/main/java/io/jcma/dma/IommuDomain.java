@@ -26,7 +26,7 @@ public sealed interface IommuDomain permits IommuDomainImpl {
     /**
      * iommu_map(): maps [iova, iova + size) to [phys, phys + size) with {@code prot}.
      *
-     * @throws io.jcma.cma.ErrnoException EINVAL if iova, phys or size is not page-aligned or the
+     * @throws io.jcma.cma.kernel.ErrnoException EINVAL if iova, phys or size is not page-aligned or the
      *                                    range leaves the aperture, EEXIST-like EBUSY if a page
      *                                    is already mapped
      */

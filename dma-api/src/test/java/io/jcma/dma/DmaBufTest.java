@@ -105,7 +105,7 @@ class DmaBufTest {
         Device far = dma.newDevice("far0").driver("far").busOffset(x.phys() + (64L << 20)).build();
         DmaBuf buf = dma.bufExport(x);
         DmaBuf.Attachment at = buf.attach(far);
-        assertThatThrownBy(() -> at.map(DmaDirection.TO_DEVICE)).isInstanceOf(io.jcma.cma.ErrnoException.class)
+        assertThatThrownBy(() -> at.map(DmaDirection.TO_DEVICE)).isInstanceOf(io.jcma.cma.kernel.ErrnoException.class)
                 .hasMessageContaining("ENOMEM").hasMessageContaining("dev=far0");
         at.detach();
         buf.put();

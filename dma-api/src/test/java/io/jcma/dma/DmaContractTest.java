@@ -1,8 +1,8 @@
 package io.jcma.dma;
 
 import io.jcma.cma.Cma;
-import io.jcma.cma.ErrnoException;
-import io.jcma.cma.Errno;
+import io.jcma.cma.kernel.ErrnoException;
+import io.jcma.cma.kernel.Errno;
 import io.jcma.cma.boot.BootHook;
 import io.jcma.cma.boot.EarlyBoot;
 import io.jcma.cma.boot.Machine;

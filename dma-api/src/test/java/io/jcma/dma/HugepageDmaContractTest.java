@@ -1,6 +1,6 @@
 package io.jcma.dma;
 
-import io.jcma.cma.ErrnoException;
+import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.cma.mm.Mm;
 import io.jcma.shim.HugepageSize;
 import io.jcma.shim.Hugepages;

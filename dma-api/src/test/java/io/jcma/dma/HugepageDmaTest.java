@@ -2,7 +2,7 @@ package io.jcma.dma;
 
 import io.jcma.cma.Cma;
 import io.jcma.cma.CmaAllocation;
-import io.jcma.cma.ErrnoException;
+import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.cma.boot.Machine;
 import io.jcma.cma.boot.Platform;
 import io.jcma.cma.mm.Mm;

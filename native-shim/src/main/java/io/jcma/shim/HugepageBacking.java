@@ -1,7 +1,7 @@
 package io.jcma.shim;
 
-import io.jcma.cma.Errno;
-import io.jcma.cma.ErrnoException;
+import io.jcma.cma.kernel.Errno;
+import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.cma.mm.MemoryBacking;
 import io.jcma.cma.mm.MemoryBank;
 import io.jcma.cma.mm.Mm;

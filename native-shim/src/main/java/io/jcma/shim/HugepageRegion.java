@@ -30,7 +30,7 @@ public sealed interface HugepageRegion extends AutoCloseable permits MappedHugep
      *
      * @throws IllegalArgumentException if count is not positive or the mapping would not fit
      *                                  the address space
-     * @throws io.jcma.cma.ErrnoException ENOMEM when the pool has fewer free pages, EINVAL when
+     * @throws io.jcma.cma.kernel.ErrnoException ENOMEM when the pool has fewer free pages, EINVAL when
      *                                  the host has no pool of that size
      */
     static HugepageRegion map(HugepageSize size, int count) {
@@ -42,7 +42,7 @@ public sealed interface HugepageRegion extends AutoCloseable permits MappedHugep
      *
      * @throws IllegalArgumentException if bytes is not a positive multiple of the page size or
      *                                  exceeds the 47-bit user address space
-     * @throws io.jcma.cma.ErrnoException ENOMEM when the pool has too few free pages
+     * @throws io.jcma.cma.kernel.ErrnoException ENOMEM when the pool has too few free pages
      */
     static HugepageRegion mapBytes(HugepageSize size, long bytes) {
         return MappedHugepages.mapHugetlb(size, MappedHugepages.checkedBytes(size, bytes));
@@ -102,7 +102,7 @@ public sealed interface HugepageRegion extends AutoCloseable permits MappedHugep
      * Reads the head pfn of every huge page through {@code pagemap}, in virtual order.
      *
      * @throws IllegalStateException if the region is closed
-     * @throws io.jcma.cma.ErrnoException EPERM when physical addresses are not visible
+     * @throws io.jcma.cma.kernel.ErrnoException EPERM when physical addresses are not visible
      */
     long[] headPfns(Pagemap pagemap);
 
@@ -113,7 +113,7 @@ public sealed interface HugepageRegion extends AutoCloseable permits MappedHugep
      * remap. This region is consumed: it is closed and its pages belong to the result.
      *
      * @throws IllegalStateException if the region is closed
-     * @throws io.jcma.cma.ErrnoException from mmap or mremap (both regions are then unmapped)
+     * @throws io.jcma.cma.kernel.ErrnoException from mmap or mremap (both regions are then unmapped)
      */
     HugepageRegion remapByPfn(Pagemap pagemap);
 

@@ -1,7 +1,7 @@
 package io.jcma.shim;
 
-import io.jcma.cma.Errno;
-import io.jcma.cma.ErrnoException;
+import io.jcma.cma.kernel.Errno;
+import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.shim.internal.Libc;
 import org.junit.jupiter.api.Test;
 

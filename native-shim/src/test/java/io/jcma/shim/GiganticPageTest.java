@@ -28,7 +28,7 @@ class GiganticPageTest {
         Hugepages.Reservation res;
         try {
             res = h.reserve(SIZE, 1);
-        } catch (io.jcma.cma.ErrnoException e) {
+        } catch (io.jcma.cma.kernel.ErrnoException e) {
             assumeTrue(false, "the kernel could not find 1 GiB of contiguous memory: " + e.getMessage());
             return;
         }

@@ -1,6 +1,6 @@
 package io.jcma.shim;
 
-import io.jcma.cma.ErrnoException;
+import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.shim.internal.Libc;
 
 import java.lang.foreign.Arena;

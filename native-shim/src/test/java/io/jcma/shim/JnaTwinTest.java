@@ -1,8 +1,8 @@
 package io.jcma.shim;
 
 import com.sun.jna.LastErrorException;
-import io.jcma.cma.Errno;
-import io.jcma.cma.ErrnoException;
+import io.jcma.cma.kernel.Errno;
+import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.shim.internal.Libc;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.jcma.cma.boot;
 
 import io.jcma.cma.Cma;
-import io.jcma.cma.Errno;
-import io.jcma.cma.ErrnoException;
-import io.jcma.cma.KernelLog;
+import io.jcma.cma.kernel.Errno;
+import io.jcma.cma.kernel.ErrnoException;
+import io.jcma.cma.kernel.KernelLog;
 import io.jcma.cma.fdt.Fdt;
 import io.jcma.cma.fdt.FdtException;
 import io.jcma.cma.fdt.FdtNode;

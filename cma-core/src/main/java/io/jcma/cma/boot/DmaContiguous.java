@@ -1,7 +1,7 @@
 package io.jcma.cma.boot;
 
 import io.jcma.cma.Cma;
-import io.jcma.cma.ErrnoException;
+import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.cma.mm.Mm;
 
 /**

@@ -2,7 +2,7 @@ package io.jcma.cma.boot;
 
 import io.jcma.cma.Cma;
 import io.jcma.cma.CmaAreas;
-import io.jcma.cma.KernelLog;
+import io.jcma.cma.kernel.KernelLog;
 import io.jcma.cma.mm.Memblock;
 
 /**

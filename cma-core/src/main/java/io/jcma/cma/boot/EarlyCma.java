@@ -1,6 +1,6 @@
 package io.jcma.cma.boot;
 
-import io.jcma.cma.KernelLog;
+import io.jcma.cma.kernel.KernelLog;
 
 /**
  * The {@code cma=} early parameter of kernel/dma/contiguous.c: {@code nn[KMG][@start[KMG][-end[KMG]]]}.

@@ -2,7 +2,7 @@ package io.jcma.cma.boot;
 
 import io.jcma.cma.Cma;
 import io.jcma.cma.CmaAreas;
-import io.jcma.cma.KernelLog;
+import io.jcma.cma.kernel.KernelLog;
 import io.jcma.cma.fdt.Fdt;
 import io.jcma.cma.fs.CmaFs;
 import io.jcma.cma.fs.KernelFs;
@@ -110,7 +110,7 @@ public final class Machine implements AutoCloseable {
      * Boots {@code platform}.
      *
      * @throws IllegalArgumentException if the platform has no RAM or its ranges overlap
-     * @throws io.jcma.cma.ErrnoException ENOMEM if the backing cannot map the RAM
+     * @throws io.jcma.cma.kernel.ErrnoException ENOMEM if the backing cannot map the RAM
      */
     public static Machine boot(Platform platform, List<BootHook> hooks) {
         KernelLog log = KernelLog.create();

@@ -1,6 +1,6 @@
 package io.jcma.cma.fdt;
 
-import io.jcma.cma.Errno;
+import io.jcma.cma.kernel.Errno;
 
 /**
  * A blob that is not a valid flattened device tree. {@link #error()} is libfdt's name for what is

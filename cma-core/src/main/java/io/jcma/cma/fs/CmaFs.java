@@ -3,8 +3,8 @@ package io.jcma.cma.fs;
 import io.jcma.cma.Cma;
 import io.jcma.cma.CmaAllocation;
 import io.jcma.cma.CmaAreas;
-import io.jcma.cma.Errno;
-import io.jcma.cma.ErrnoException;
+import io.jcma.cma.kernel.Errno;
+import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.cma.mm.Mm;
 import io.jcma.cma.mm.PageAllocator;
 

@@ -1,7 +1,7 @@
 package io.jcma.cma.fs;
 
-import io.jcma.cma.Errno;
-import io.jcma.cma.ErrnoException;
+import io.jcma.cma.kernel.Errno;
+import io.jcma.cma.kernel.ErrnoException;
 
 import java.util.ArrayList;
 import java.util.List;

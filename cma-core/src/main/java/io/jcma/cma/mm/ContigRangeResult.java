@@ -1,6 +1,6 @@
 package io.jcma.cma.mm;
 
-import io.jcma.cma.Errno;
+import io.jcma.cma.kernel.Errno;
 
 /**
  * The outcome of alloc_contig_range(): {@code error} is null on success, else the errno the

@@ -21,7 +21,7 @@ public interface MemoryBacking extends AutoCloseable {
      * {@code start} on node {@code nid}. The bytes read as zero.
      *
      * @throws IllegalArgumentException if bytes is not a positive multiple of the page size
-     * @throws io.jcma.cma.ErrnoException ENOMEM if the host cannot provide the memory
+     * @throws io.jcma.cma.kernel.ErrnoException ENOMEM if the host cannot provide the memory
      */
     Region map(long start, long bytes, int nid);
 

@@ -64,7 +64,7 @@ public sealed interface MovableRegion extends AutoCloseable permits BuddyAllocat
      * pin_user_pages(FOLL_LONGTERM): migrates every page that lies in a MIGRATE_CMA or
      * MIGRATE_ISOLATE pageblock to unmovable memory outside them, then pins.
      *
-     * @throws io.jcma.cma.ErrnoException ENOMEM if a page cannot be migrated (no memory outside
+     * @throws io.jcma.cma.kernel.ErrnoException ENOMEM if a page cannot be migrated (no memory outside
      *                                    CMA, or the page is already pinned); nothing is pinned
      */
     void pinLongterm();

@@ -1,6 +1,6 @@
 package io.jcma.cma.mm;
 
-import io.jcma.cma.Errno;
+import io.jcma.cma.kernel.Errno;
 
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;

@@ -2,8 +2,8 @@ package io.jcma.cma.mm;
 
 import io.jcma.cma.Cma;
 import io.jcma.cma.CmaAllocation;
-import io.jcma.cma.ErrnoException;
-import io.jcma.cma.Errno;
+import io.jcma.cma.kernel.ErrnoException;
+import io.jcma.cma.kernel.Errno;
 import io.jcma.cma.boot.Machine;
 import io.jcma.cma.boot.Platform;
 import org.junit.jupiter.api.Test;

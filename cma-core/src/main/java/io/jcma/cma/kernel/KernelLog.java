@@ -1,4 +1,4 @@
-package io.jcma.cma;
+package io.jcma.cma.kernel;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.jcma.cma;
+package io.jcma.cma.kernel;
 
 /**
  * The Linux errno values jcma reports, with the kernel's numbers and strerror texts.

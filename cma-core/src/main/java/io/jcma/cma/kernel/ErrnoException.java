@@ -1,4 +1,4 @@
-package io.jcma.cma;
+package io.jcma.cma.kernel;
 
 /**
  * A failure the kernel would report as a negative errno. The message is greppable
