@@ -1,0 +1,35 @@
+package io.jcma.cma.kernel;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CallSiteTest {
+    /** A frame of the layer (cma-core's classes): it must be skipped. */
+    private static String viaLayer(CallSite site) {
+        return site.find();
+    }
+
+    @Test
+    void theFirstFrameOutsideTheLayerIsTheCaller() {
+        CallSite site = CallSite.outside(Errno.class);
+        int line = new Throwable().getStackTrace()[0].getLineNumber() + 1;
+        String found = site.find();
+        assertThat(found).isEqualTo(getClass().getName() + ".theFirstFrameOutsideTheLayerIsTheCaller(CallSiteTest.java:"
+                + line + ")");
+    }
+
+    @Test
+    void aLayerAddedWithAlsoIsSkippedToo() {
+        // this test class is its own "layer above": with it skipped the caller is JUnit's frame
+        CallSite site = CallSite.outside(Errno.class).also(CallSiteTest.class);
+        assertThat(viaLayer(site)).doesNotStartWith(getClass().getName()).startsWith("org.junit.");
+    }
+
+    @Test
+    void anchorsAreRequired() {
+        assertThatThrownBy(CallSite::outside).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("anchors: none");
+    }
+}
