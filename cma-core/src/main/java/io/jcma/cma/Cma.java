@@ -1,5 +1,6 @@
 package io.jcma.cma;
 
+import io.jcma.cma.internal.CmaArea;
 import io.jcma.cma.mm.Mm;
 
 import java.lang.foreign.MemorySegment;
@@ -7,10 +8,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One contiguous memory area: struct cma of mm/cma.c. Obtained from {@link CmaAreas}.
+ * One contiguous memory area: struct cma of mm/cma.c, with cma_alloc() and cma_release().
+ * Obtained from {@link CmaAreas}.
  *
  * <p>An area is a range of {@link #count()} pages from {@link #basePfn()}, tracked by a bitmap
- * in which one bit stands for 2^{@link #orderPerBit()} pages. Thread-safe.
+ * in which one bit stands for 2^{@link #orderPerBit()} pages ({@link #bitmap()} is a snapshot
+ * of it). Thread-safe.
  */
 public sealed interface Cma permits CmaArea {
 
@@ -82,6 +85,9 @@ public sealed interface Cma permits CmaArea {
     /**
      * As {@link #alloc(long, int, boolean)}, recording {@code owner} (a device name, a test
      * name) with the allocation.
+     *
+     * @throws IllegalArgumentException if count is negative or align is outside 0..63
+     * @throws IllegalStateException    if the machine is suspended
      */
     Optional<CmaAllocation> alloc(long count, int align, boolean noWarn, String owner);
 
@@ -96,10 +102,14 @@ public sealed interface Cma permits CmaArea {
      */
     boolean release(long pfn, long count);
 
-    /** Releases a whole allocation; see {@link #release(long, long)}. */
-    default boolean release(CmaAllocation allocation) {
-        return release(allocation.pfn(), allocation.count());
-    }
+    /**
+     * Releases a whole allocation of this area; see {@link #release(long, long)}.
+     *
+     * @throws IllegalArgumentException if the allocation is of another area (of this machine or
+     *                                  another one)
+     * @throws IllegalStateException    if it was released already (a double free)
+     */
+    boolean release(CmaAllocation allocation);
 
     /** cma_pages_valid(): the range starts inside this area. */
     boolean pagesValid(long pfn, long count);
@@ -113,11 +123,8 @@ public sealed interface Cma permits CmaArea {
     /** The largest free run in pages (debugfs "maxchunk"). */
     long maxchunk();
 
-    /** The bitmap as debugfs shows it: little-endian u32 words. */
-    int[] bitmapWords();
-
-    /** A copy of the bitmap as bits, for pictures and tests: bit i set = allocated. */
-    boolean[] bitmapBits();
+    /** A snapshot of the bitmap, taken under the area's lock (no bits before activation). */
+    CmaBitmap bitmap();
 
     /**
      * The free extents as cma_debug_show_areas() prints them: "N@bit+..." then
@@ -128,6 +135,11 @@ public sealed interface Cma permits CmaArea {
     /** A snapshot of state and counters. */
     CmaMetrics metrics();
 
-    /** The bytes of [pfn, pfn + count), which must lie in this area. */
+    /**
+     * The bytes of [pfn, pfn + count), which must lie in this area.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside the area
+     * @throws IllegalStateException     if the areas are not activated yet
+     */
     MemorySegment segment(long pfn, long count);
 }

@@ -71,7 +71,11 @@ class CmaAllocProperties {
                     assertThat(c.release(x)).isTrue();
                     ref.release(x.pfn(), x.count());
                 }
-                boolean[] bits = c.bitmapBits();
+                CmaBitmap snapshot = c.bitmap();
+                boolean[] bits = new boolean[snapshot.nbits()];
+                for (int i = 0; i < bits.length; i++) {
+                    bits[i] = snapshot.isAllocated(i);
+                }
                 assertThat(bits).isEqualTo(ref.bits);
                 assertThat(c.used()).isEqualTo(ref.used());
                 assertThat(c.maxchunk()).isEqualTo(ref.maxchunk());

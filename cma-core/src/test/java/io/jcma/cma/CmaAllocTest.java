@@ -416,6 +416,53 @@ class CmaAllocTest {
     }
 
     @Test
+    void aLayerAddedAboveIsSkippedByTheCallSite() {
+        var e = early(1 * GiB);
+        Cma c = e.areas().declareContiguous(0x10000000L, 2 * MiB, 0, 0, 0, true, "reserved");
+        try (var a = e.activate()) {
+            e.areas().setTrackCallSites(true);
+            // the test classes play the layer above: with them skipped the caller is JUnit's frame
+            e.areas().addLayerAbove(CmaAllocTest.class);
+            assertThat(c.alloc(1, 0, false).orElseThrow().callSite()).doesNotStartWith("io.jcma.cma.")
+                    .startsWith("org.junit.");
+        }
+    }
+
+    @Test
+    void aLayerAboveNeedsAnAnchor() {
+        var e = early(1 * GiB);
+        assertThatThrownBy(() -> e.areas().addLayerAbove()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("anchors: none");
+    }
+
+    @Test
+    void releasingAnotherAreasAllocationIsRefused() {
+        var e = early(1 * GiB);
+        Cma c = e.areas().declareContiguous(0x10000000L, 2 * MiB, 0, 0, 0, true, "one");
+        var other = early(1 * GiB);
+        Cma d = other.areas().declareContiguous(0x10000000L, 2 * MiB, 0, 0, 0, true, "two");
+        try (var a = e.activate(); var b = other.activate()) {
+            CmaAllocation x = c.alloc(4, 0, false).orElseThrow();
+            CmaAllocation y = d.alloc(4, 0, false).orElseThrow();
+            assertThat(y.pfn()).isEqualTo(x.pfn());
+            assertThatThrownBy(() -> c.release(y)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("allocation: CmaAllocation[area=two").hasMessageContaining("area one");
+            assertThat(c.allocations()).containsExactly(x);
+            assertThat(d.allocations()).containsExactly(y);
+            assertThat(c.used()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void reservePagesOnErrorForAnotherMachinesAreaIsRefused() {
+        var e = early(1 * GiB);
+        var other = early(1 * GiB);
+        Cma d = other.areas().declareContiguous(0x10000000L, 2 * MiB, 0, 0, 0, true, "two");
+        assertThatThrownBy(() -> e.areas().reservePagesOnError(d)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("(expected: an area of this machine)");
+    }
+
+    @Test
     void jfrEventsMirrorTheTracepoints() throws Exception {
         var e = early(1 * GiB);
         Cma c = e.areas().declareContiguous(0x10000000L, 2 * MiB, 0, 0, 0, true, "reserved");
@@ -439,6 +486,11 @@ class CmaAllocTest {
             assertThat(fin.getLong("retries")).isEqualTo(1);
             assertThat(fin.getInt("errorCode")).isZero();
             assertThat(fin.getString("owner")).isEqualTo("evt");
+            assertThat(fin.getLong("address")).isEqualTo(Mm.pfnPhys(0x10001L));
+            assertThat(fin.getLong("size")).isEqualTo(4 * Mm.PAGE_SIZE);
+            assertThat(fin.getEventType().getField("address").getAnnotation(jdk.jfr.MemoryAddress.class)).isNotNull();
+            assertThat(fin.getEventType().getField("size").getContentType()).isEqualTo("jdk.jfr.DataAmount");
+            assertThat(fin.getEventType().getField("bytesCopied").getContentType()).isEqualTo("jdk.jfr.DataAmount");
         } finally {
             Files.deleteIfExists(file);
         }

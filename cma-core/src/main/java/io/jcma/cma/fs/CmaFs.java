@@ -3,6 +3,7 @@ package io.jcma.cma.fs;
 import io.jcma.cma.Cma;
 import io.jcma.cma.CmaAllocation;
 import io.jcma.cma.CmaAreas;
+import io.jcma.cma.CmaBitmap;
 import io.jcma.cma.kernel.Errno;
 import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.cma.mm.Mm;
@@ -49,7 +50,7 @@ public final class CmaFs {
         fs.registerFile(d + "/order_per_bit", () -> area.orderPerBit() + "\n", null);
         fs.registerFile(d + "/used", () -> area.used() + "\n", null);
         fs.registerFile(d + "/maxchunk", () -> area.maxchunk() + "\n", null);
-        fs.registerFile(d + "/bitmap", () -> u32Array(area.bitmapWords()), null);
+        fs.registerFile(d + "/bitmap", () -> u32Array(area.bitmap()), null);
 
         String s = SYSFS + "/" + area.name();
         fs.registerFile(s + "/alloc_pages_success", () -> area.metrics().allocPagesSuccess() + "\n", null);
@@ -180,6 +181,20 @@ public final class CmaFs {
             throw new ErrnoException(Errno.ERANGE, path + ": value '" + v + "' (expected: below 2^64)");
         }
         return value;
+    }
+
+    /**
+     * The bitmap as debugfs_create_u32_array() shows cma->bitmap: ceil(nbits / 32) 32-bit words,
+     * bit 0 the lowest bit of the first, as the little-endian longs of the kernel read in u32s.
+     */
+    static String u32Array(CmaBitmap bitmap) {
+        long[] longs = bitmap.allocated().toLongArray();
+        int[] words = new int[(bitmap.nbits() + 31) >>> 5];
+        for (int i = 0; i < words.length; i++) {
+            long w = (i >>> 1) < longs.length ? longs[i >>> 1] : 0;
+            words[i] = (int) ((i & 1) == 0 ? w : w >>> 32);
+        }
+        return u32Array(words);
     }
 
     /** debugfs_create_u32_array()'s format: the words in decimal, space-separated. */

@@ -1,7 +1,10 @@
 package io.jcma.cma.internal;
 
+import java.util.Arrays;
+import java.util.BitSet;
+
 /**
- * A fixed-size bitmap in {@code long[]} words, with the lib/bitmap.c and lib/find_bit.c
+ * Mirrors lib/bitmap.c and lib/find_bit.c: a fixed-size bitmap in {@code long[]} words, with the
  * operations CMA uses. Bit {@code i} is {@code words[i >>> 6] & (1L << i)}. Not thread-safe:
  * callers hold the area's lock, as the kernel holds cma->lock.
  */
@@ -144,15 +147,14 @@ public final class Bitmap {
         }
     }
 
-    /** The bitmap as little-endian 32-bit words, as debugfs's u32 array shows it. */
-    public int[] toU32Words(long size) {
-        int n = (int) ((Math.min(size, nbits) + 31) >>> 5);
-        int[] out = new int[n];
-        for (int i = 0; i < n; i++) {
-            long word = words[i >>> 1];
-            out[i] = (int) ((i & 1) == 0 ? word : word >>> 32);
+    /** A copy of the first {@code size} bits. */
+    public BitSet toBitSet(long size) {
+        int n = (int) ((Math.min(size, nbits) + 63) >>> 6);
+        BitSet b = BitSet.valueOf(Arrays.copyOf(words, n));
+        if (size < (long) n << 6) {
+            b.clear((int) size, n << 6);
         }
-        return out;
+        return b;
     }
 
     public Bitmap copy() {

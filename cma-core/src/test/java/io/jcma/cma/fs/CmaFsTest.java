@@ -1,6 +1,8 @@
 package io.jcma.cma.fs;
 
 import io.jcma.cma.Cma;
+import io.jcma.cma.CmaBitmap;
+import io.jcma.cma.internal.Bitmap;
 import io.jcma.cma.kernel.Errno;
 import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.cma.boot.Machine;
@@ -88,6 +90,18 @@ class CmaFsTest {
         assertThat(words[0]).isEqualTo(Long.toString(0xffffffffL));
         assertThat(words[1]).isEqualTo("1");
         assertThat(words[2]).isEqualTo("0");
+    }
+
+    @Test
+    void bitmapWordsAreTheLowAndHighHalvesOfEachLong() {
+        Bitmap bm = new Bitmap(300);
+        bm.set(60, 10);
+        bm.set(128, 64);
+        bm.clear(128, 64);
+        String[] w = CmaFs.u32Array(new CmaBitmap(0, 0, 300, bm.toBitSet(300))).strip().split(" ");
+        assertThat(w).hasSize(10);
+        assertThat(w[1]).isEqualTo(Integer.toUnsignedString(0xf0000000));
+        assertThat(w[2]).isEqualTo(Integer.toString(0x3f));
     }
 
     @Test

@@ -73,10 +73,10 @@ class BitmapTest {
         assertThat(bm.weight(300)).isEqualTo(10);
         assertThat(bm.allSet(60, 10)).isTrue();
         assertThat(bm.allSet(59, 2)).isFalse();
-        int[] w = bm.toU32Words(300);
-        assertThat(w).hasSize(10);
-        assertThat(w[1]).isEqualTo(0xf0000000);
-        assertThat(w[2]).isEqualTo(0x3f);
+        java.util.BitSet expected = new java.util.BitSet();
+        expected.set(60, 70);
+        assertThat(bm.toBitSet(300)).isEqualTo(expected);
+        assertThat(bm.toBitSet(65)).isEqualTo(expected.get(0, 65));
     }
 
     @Test

@@ -1,12 +1,18 @@
-package io.jcma.cma;
+package io.jcma.cma.internal;
 
+import io.jcma.cma.Cma;
+import io.jcma.cma.CmaAllocCost;
+import io.jcma.cma.CmaAllocation;
+import io.jcma.cma.CmaBitmap;
+import io.jcma.cma.CmaMetrics;
 import io.jcma.cma.kernel.Errno;
-import io.jcma.cma.internal.Bitmap;
 import io.jcma.cma.mm.ContigRangeResult;
 import io.jcma.cma.mm.Migratetype;
+import io.jcma.cma.mm.Mm;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * struct cma and the allocator over its bitmap.
+ * Mirrors struct cma of mm/cma.c with cma_alloc() and cma_release(): the allocator over one
+ * area's bitmap. Created by {@link CmaAreasImpl}; the contract is {@link Cma}.
  *
  * <h2>Notation</h2>
  * <pre>
@@ -49,8 +56,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       "alloc failed" and the free extents.</li>
  * </ol>
  */
-final class CmaArea implements Cma {
-    private final CmaAreas registry;
+public final class CmaArea implements Cma {
+    private final CmaAreasImpl registry;
     private final String name;
     private final long basePfn;
     private final int orderPerBit;
@@ -73,7 +80,7 @@ final class CmaArea implements Cma {
     private final LongAdder bytesCopied = new LongAdder();
     private final LongAdder allocNanos = new LongAdder();
 
-    CmaArea(CmaAreas registry, String name, long basePfn, long count, int orderPerBit, int nid) {
+    CmaArea(CmaAreasImpl registry, String name, long basePfn, long count, int orderPerBit, int nid) {
         this.registry = registry;
         this.name = name;
         this.basePfn = basePfn;
@@ -120,6 +127,10 @@ final class CmaArea implements Cma {
     @Override
     public boolean active() {
         return bitmap != null && count != 0;
+    }
+
+    CmaAreasImpl registry() {
+        return registry;
     }
 
     boolean reservePagesOnError() {
@@ -189,6 +200,7 @@ final class CmaArea implements Cma {
         if (start.shouldCommit()) {
             start.name = name;
             start.count = reqCount;
+            start.size = Mm.pfnPhys(reqCount);
             start.align = align;
             start.commit();
         }
@@ -250,7 +262,9 @@ final class CmaArea implements Cma {
             if (busy.shouldCommit()) {
                 busy.name = name;
                 busy.pfn = pfn;
+                busy.address = Mm.pfnPhys(pfn);
                 busy.count = reqCount;
+                busy.size = Mm.pfnPhys(reqCount);
                 busy.align = align;
                 busy.commit();
             }
@@ -268,7 +282,9 @@ final class CmaArea implements Cma {
         if (finish.shouldCommit()) {
             finish.name = name;
             finish.pfn = ok ? pfn : -1;
+            finish.address = ok ? Mm.pfnPhys(pfn) : -1;
             finish.count = reqCount;
+            finish.size = Mm.pfnPhys(reqCount);
             finish.align = align;
             finish.errorCode = ret;
             finish.retries = retries;
@@ -371,10 +387,21 @@ final class CmaArea implements Cma {
         if (ev.shouldCommit()) {
             ev.name = name;
             ev.pfn = pfn;
+            ev.address = Mm.pfnPhys(pfn);
             ev.count = pages;
+            ev.size = Mm.pfnPhys(pages);
             ev.commit();
         }
         return true;
+    }
+
+    @Override
+    public boolean release(CmaAllocation allocation) {
+        if (allocation.area() != this) {
+            throw new IllegalArgumentException("allocation: " + allocation + " (expected: one of area " + name
+                    + " of this machine)");
+        }
+        return release(allocation.pfn(), allocation.count());
     }
 
     @Override
@@ -410,27 +437,12 @@ final class CmaArea implements Cma {
     }
 
     @Override
-    public int[] bitmapWords() {
+    public CmaBitmap bitmap() {
         lock.lock();
         try {
             Bitmap bm = bitmap;
-            return bm == null ? new int[0] : bm.toU32Words(bitmapMaxno());
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public boolean[] bitmapBits() {
-        lock.lock();
-        try {
-            Bitmap bm = bitmap;
-            long n = bm == null ? 0 : bitmapMaxno();
-            boolean[] out = new boolean[(int) n];
-            for (int i = 0; i < n; i++) {
-                out[i] = bm.get(i);
-            }
-            return out;
+            int nbits = bm == null ? 0 : Math.toIntExact(bitmapMaxno());
+            return new CmaBitmap(basePfn, orderPerBit, nbits, bm == null ? new BitSet() : bm.toBitSet(nbits));
         } finally {
             lock.unlock();
         }

@@ -1,13 +1,18 @@
-package io.jcma.cma;
+package io.jcma.cma.internal;
 
-import io.jcma.cma.kernel.Errno;
 import jdk.jfr.Category;
+import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
+import jdk.jfr.MemoryAddress;
 import jdk.jfr.Name;
 
-/** JFR events mirroring the kernel's trace/events/cma.h tracepoints. */
+/**
+ * Mirrors include/trace/events/cma.h: the tracepoints cma_alloc_start, cma_alloc_finish,
+ * cma_alloc_busy_retry and cma_release as JFR events. Each keeps the tracepoint's pfn and page
+ * count and adds their physical address and byte size, so that JMC shows addresses and sizes.
+ */
 final class CmaEvents {
     private CmaEvents() {
     }
@@ -21,6 +26,9 @@ final class CmaEvents {
         String name;
         @Label("Pages")
         long count;
+        @Label("Size")
+        @DataAmount
+        long size;
         @Label("Align order")
         int align;
     }
@@ -33,9 +41,17 @@ final class CmaEvents {
         @Label("Area")
         String name;
         @Label("PFN")
+        @Description("The first page allocated, or -1 when the call failed")
         long pfn;
+        @Label("Address")
+        @Description("The physical address of the first page, or -1 when the call failed")
+        @MemoryAddress
+        long address;
         @Label("Pages")
         long count;
+        @Label("Size")
+        @DataAmount
+        long size;
         @Label("Align order")
         int align;
         @Label("Errno")
@@ -46,6 +62,7 @@ final class CmaEvents {
         @Label("Pages migrated")
         long pagesMigrated;
         @Label("Bytes copied")
+        @DataAmount
         long bytesCopied;
         @Label("Owner")
         String owner;
@@ -60,8 +77,14 @@ final class CmaEvents {
         String name;
         @Label("PFN")
         long pfn;
+        @Label("Address")
+        @MemoryAddress
+        long address;
         @Label("Pages")
         long count;
+        @Label("Size")
+        @DataAmount
+        long size;
         @Label("Align order")
         int align;
     }
@@ -75,7 +98,13 @@ final class CmaEvents {
         String name;
         @Label("PFN")
         long pfn;
+        @Label("Address")
+        @MemoryAddress
+        long address;
         @Label("Pages")
         long count;
+        @Label("Size")
+        @DataAmount
+        long size;
     }
 }
