@@ -5,7 +5,7 @@ import io.jcma.cma.CmaAllocation;
 import io.jcma.cma.boot.Machine;
 import io.jcma.cma.boot.Platform;
 import io.jcma.cma.mm.MovableRegion;
-import io.jcma.cma.mm.PageAllocator;
+import io.jcma.cma.mm.MigratingPageAllocator;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,7 +38,7 @@ public class MigrateBench {
 
     Machine machine;
     Cma area;
-    PageAllocator pages;
+    MigratingPageAllocator pages;
     final List<MovableRegion> regions = new ArrayList<>();
     CmaAllocation taken;
     MemorySegment copySrc;
@@ -54,7 +54,7 @@ public class MigrateBench {
     public void boot() {
         machine = Machine.boot(Platform.builder().mem(96L << 20).cmdline("cma=32M").build());
         area = machine.defaultArea().orElseThrow();
-        pages = machine.pageAllocator();
+        pages = machine.migratingPageAllocator().orElseThrow();
         copySrc = area.segment(area.basePfn(), PAGES);
         copyDst = machine.memory().segment(area.basePfn() - 4 * PAGES, PAGES);
     }

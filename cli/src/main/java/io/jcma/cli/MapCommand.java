@@ -108,7 +108,7 @@ final class MapCommand implements Callable<Integer> {
         int y = MARGIN;
         for (Cma a : areas) {
             PageState[] states = a.count() == 0 ? new PageState[0]
-                    : m.pageAllocator().pageStates(a.basePfn(), (int) a.count());
+                    : m.migratingPageAllocator().orElseThrow().pageStates(a.basePfn(), (int) a.count());
             long[] n = new long[PageState.values().length];
             for (PageState s : states) {
                 n[s.ordinal()]++;

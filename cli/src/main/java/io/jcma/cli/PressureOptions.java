@@ -52,6 +52,6 @@ public final class PressureOptions {
         if (p == null) {
             return null;
         }
-        return MemoryPressure.fill(m.pageAllocator(), p[0], p[1], seed);
+        return MemoryPressure.fill(m.migratingPageAllocator().orElseThrow(), p[0], p[1], seed);
     }
 }

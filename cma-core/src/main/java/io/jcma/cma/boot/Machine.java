@@ -11,6 +11,7 @@ import io.jcma.cma.mm.Memblock;
 import io.jcma.cma.mm.MemoryBacking;
 import io.jcma.cma.mm.MemoryBackingProvider;
 import io.jcma.cma.mm.MemoryBank;
+import io.jcma.cma.mm.MigratingPageAllocator;
 import io.jcma.cma.mm.Mm;
 import io.jcma.cma.mm.PageAllocator;
 import io.jcma.cma.mm.Pageblocks;
@@ -87,19 +88,6 @@ public final class Machine implements AutoCloseable {
         this.dmaLimit = dmaLimit;
         this.reservedMemory = List.copyOf(reservedMemory);
         this.devices = List.copyOf(devices);
-    }
-
-    /** Chooses the page allocator a machine runs; the default is {@link PageAllocator#buddy}. */
-    @FunctionalInterface
-    public interface PageAllocatorFactory {
-        PageAllocator create(PhysicalMemory memory, List<Zone> zones, Pageblocks pageblocks);
-    }
-
-    private static volatile PageAllocatorFactory defaultAllocator = PageAllocator::buddy;
-
-    /** Sets the page allocator used by later boots (PageAllocator::simple runs CMA without lending). */
-    public static void setDefaultPageAllocator(PageAllocatorFactory f) {
-        defaultAllocator = f;
     }
 
     public static Machine boot(Platform platform) {
@@ -234,7 +222,7 @@ public final class Machine implements AutoCloseable {
 
         PhysicalMemory memory = PhysicalMemory.of(banks, backing);
         Pageblocks pageblocks = Pageblocks.create(memory.startPfn(), memory.endPfn());
-        PageAllocator allocator = defaultAllocator.create(memory, zones, pageblocks);
+        PageAllocator allocator = platform.pageAllocator().create(memory, zones, pageblocks);
         allocator.freeMemblockMemory(memblock);
         cma.initReservedAreas(memory, zones, allocator);
 
@@ -377,8 +365,17 @@ public final class Machine implements AutoCloseable {
         return pageblocks;
     }
 
+    /** The page allocator the platform chose (the buddy allocator unless told otherwise). */
     public PageAllocator pageAllocator() {
         return pageAllocator;
+    }
+
+    /**
+     * The page allocator, when it is one that lends pages to movable memory and migrates them
+     * (the buddy allocator, the default); empty for {@code PageAllocator::simple}.
+     */
+    public Optional<MigratingPageAllocator> migratingPageAllocator() {
+        return pageAllocator instanceof MigratingPageAllocator m ? Optional.of(m) : Optional.empty();
     }
 
     public KernelFs fs() {

@@ -2,6 +2,7 @@ package io.jcma.cma.boot;
 
 import io.jcma.cma.fdt.Fdt;
 import io.jcma.cma.mm.Mm;
+import io.jcma.cma.mm.PageAllocator;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,15 +23,22 @@ import java.util.List;
  *                "hugepages:2M:64"
  * @param dmaLimit the smallest DMA limit the firmware describes (DT dma-ranges), 0 for none
  * @param deviceTree the flattened device tree the machine boots from, or null
+ * @param pageAllocator makes the machine's page allocator: {@code PageAllocator::buddy} (the
+ *                      default, which lends CMA pages to movable memory and migrates them back)
+ *                      or {@code PageAllocator::simple}
  */
 public record Platform(List<MemRange> memory, List<MemRange> reservations, String cmdline, Arch arch,
-                       String backing, long dmaLimit, Fdt deviceTree) {
+                       String backing, long dmaLimit, Fdt deviceTree, PageAllocator.Factory pageAllocator) {
+    /** The page allocator of a platform that names none: the buddy allocator. */
+    public static final PageAllocator.Factory DEFAULT_PAGE_ALLOCATOR = PageAllocator::buddy;
+
     public Platform {
         memory = List.copyOf(memory);
         reservations = List.copyOf(reservations);
         cmdline = cmdline == null ? "" : cmdline;
         backing = backing == null ? "sparse-file" : backing;
         arch = arch == null ? (deviceTree != null ? Arch.ARM64 : Arch.X86_64) : arch;
+        pageAllocator = pageAllocator == null ? DEFAULT_PAGE_ALLOCATOR : pageAllocator;
     }
 
     public static Builder builder() {
@@ -46,6 +54,7 @@ public record Platform(List<MemRange> memory, List<MemRange> reservations, Strin
         b.backing = backing;
         b.dmaLimit = dmaLimit;
         b.deviceTree = deviceTree;
+        b.pageAllocator = pageAllocator;
         return b;
     }
 
@@ -57,6 +66,7 @@ public record Platform(List<MemRange> memory, List<MemRange> reservations, Strin
         private String backing = "sparse-file";
         private long dmaLimit;
         private Fdt deviceTree;
+        private PageAllocator.Factory pageAllocator = DEFAULT_PAGE_ALLOCATOR;
 
         private Builder() {
         }
@@ -107,13 +117,22 @@ public record Platform(List<MemRange> memory, List<MemRange> reservations, Strin
             return this;
         }
 
+        /**
+         * The page allocator the machine runs: {@code PageAllocator::buddy} (the default) or
+         * {@code PageAllocator::simple} (CMA without lending or migration); null for the default.
+         */
+        public Builder pageAllocator(PageAllocator.Factory factory) {
+            pageAllocator = factory;
+            return this;
+        }
+
         /** Whether RAM was given ({@link #mem} or {@link #memory}). */
         public boolean hasMemory() {
             return !memory.isEmpty();
         }
 
         public Platform build() {
-            return new Platform(memory, reservations, cmdline, arch, backing, dmaLimit, deviceTree);
+            return new Platform(memory, reservations, cmdline, arch, backing, dmaLimit, deviceTree, pageAllocator);
         }
     }
 }

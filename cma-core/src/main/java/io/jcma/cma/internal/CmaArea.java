@@ -247,12 +247,12 @@ public final class CmaArea implements Cma {
             migrated += r.pagesMigrated();
             copied += r.bytesCopied();
             ret = r.ret();
-            if (r.ok()) {
+            if (r instanceof ContigRangeResult.Taken) {
                 ok = true;
                 break;
             }
             clearBitmap(pfn, reqCount);
-            if (r.error() != Errno.EBUSY) {
+            if (!(r instanceof ContigRangeResult.Failed f && f.error() == Errno.EBUSY)) {
                 break;
             }
             retries++;

@@ -1,5 +1,7 @@
 package io.jcma.cma.mm;
 
+import io.jcma.cma.mm.internal.SparseFileBacking;
+
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Optional;

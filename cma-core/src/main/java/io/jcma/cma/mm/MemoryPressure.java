@@ -39,7 +39,7 @@ public final class MemoryPressure implements AutoCloseable {
      *
      * @throws IllegalArgumentException if a percentage is outside 0..100
      */
-    public static MemoryPressure fill(PageAllocator allocator, int percent, int pinnedPercent, long seed) {
+    public static MemoryPressure fill(MigratingPageAllocator allocator, int percent, int pinnedPercent, long seed) {
         if (percent < 0 || percent > 100) {
             throw new IllegalArgumentException("percent: " + percent + " (expected: 0..100)");
         }

@@ -1,5 +1,7 @@
 package io.jcma.cma.mm;
 
+import io.jcma.cma.mm.internal.MovableRegions;
+
 /**
  * Movable memory a simulated user holds: anonymous or page-cache pages on the LRU, whose bytes
  * live in simulated RAM and whose physical pages the kernel may migrate (compaction, CMA). The
@@ -11,10 +13,10 @@ package io.jcma.cma.mm;
  * FOLL_PIN | FOLL_LONGTERM, which first migrates every page out of CMA and isolated pageblocks
  * (check_and_migrate_movable_pages), as a long-lived pin must never sit in CMA.
  *
- * <p>Obtained from {@link PageAllocator#allocMovable}. Thread-safe: every access takes the
+ * <p>Obtained from {@link MigratingPageAllocator#allocMovable}. Thread-safe: every access takes the
  * allocator's zone lock, which migration holds while it moves a page.
  */
-public sealed interface MovableRegion extends AutoCloseable permits BuddyAllocator.Region {
+public sealed interface MovableRegion extends AutoCloseable permits MovableRegions.Region {
 
     /** The number of pages. */
     long pages();
@@ -48,31 +50,51 @@ public sealed interface MovableRegion extends AutoCloseable permits BuddyAllocat
      */
     void write(long offset, byte[] src, int srcOffset, int length);
 
-    /** Writes one little-endian long at byte {@code offset}. */
+    /**
+     * Writes one little-endian long at byte {@code offset}.
+     *
+     * @throws IndexOutOfBoundsException if the eight bytes are not all inside the region
+     * @throws IllegalStateException     if the region was freed
+     */
     void putLong(long offset, long value);
 
-    /** Reads one little-endian long at byte {@code offset}. */
+    /**
+     * Reads one little-endian long at byte {@code offset}.
+     *
+     * @throws IndexOutOfBoundsException if the eight bytes are not all inside the region
+     * @throws IllegalStateException     if the region was freed
+     */
     long getLong(long offset);
 
-    /** CRC-32C of every byte of the region, page by page, in region order. */
+    /**
+     * CRC-32C of every byte of the region, page by page, in region order.
+     *
+     * @throws IllegalStateException if the region was freed
+     */
     long checksum();
 
-    /** pin_user_pages() (FOLL_PIN): until {@link #unpin()}, migration fails with EBUSY. Pins nest. */
+    /**
+     * pin_user_pages() (FOLL_PIN): until {@link #unpin()}, migration fails with EBUSY. Pins nest.
+     *
+     * @throws IllegalStateException if the region was freed
+     */
     void pin();
 
     /**
      * pin_user_pages(FOLL_LONGTERM): migrates every page that lies in a MIGRATE_CMA or
      * MIGRATE_ISOLATE pageblock to unmovable memory outside them, then pins.
      *
-     * @throws io.jcma.cma.kernel.ErrnoException ENOMEM if a page cannot be migrated (no memory outside
-     *                                    CMA, or the page is already pinned); nothing is pinned
+     * @throws io.jcma.cma.kernel.ErrnoException ENOMEM if a page cannot be migrated (no memory
+     *                                           outside CMA, or the page is already pinned);
+     *                                           nothing is pinned
+     * @throws IllegalStateException             if the region was freed
      */
     void pinLongterm();
 
     /**
      * unpin_user_pages().
      *
-     * @throws IllegalStateException if the region is not pinned
+     * @throws IllegalStateException if the region is not pinned, or was freed
      */
     void unpin();
 
@@ -89,7 +111,11 @@ public sealed interface MovableRegion extends AutoCloseable permits BuddyAllocat
     /** Whether {@link #free()} ran. */
     boolean freed();
 
-    /** Same as {@link #free()}. */
+    /**
+     * Same as {@link #free()}.
+     *
+     * @throws IllegalStateException if the region is pinned or already freed
+     */
     @Override
     default void close() {
         free();

@@ -1,5 +1,7 @@
 package io.jcma.cma.mm;
 
+import io.jcma.cma.mm.internal.BankedPhysicalMemory;
+
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 

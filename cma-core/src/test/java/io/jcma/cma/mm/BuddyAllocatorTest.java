@@ -1,5 +1,7 @@
 package io.jcma.cma.mm;
 
+import io.jcma.cma.mm.internal.BuddyAllocator;
+import io.jcma.cma.mm.internal.BuddyInvariants;
 import io.jcma.cma.Cma;
 import io.jcma.cma.CmaAllocation;
 import io.jcma.cma.kernel.ErrnoException;
@@ -22,10 +24,6 @@ class BuddyAllocatorTest {
         return Machine.boot(Platform.builder().mem(mem).cmdline(cmdline).build());
     }
 
-    static BuddyAllocator buddy(Machine m) {
-        return (BuddyAllocator) m.pageAllocator();
-    }
-
     @Test
     void isTheMachineDefault() {
         try (Machine m = boot(64 * MIB, "")) {
@@ -46,7 +44,7 @@ class BuddyAllocatorTest {
             }
             assertThat(m.pageAllocator().freePages()).isEqualTo(16384);
             assertThat(m.pageAllocator().managedPages()).isEqualTo(16384);
-            assertThat(buddy(m).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
         }
     }
 
@@ -78,21 +76,21 @@ class BuddyAllocatorTest {
             for (long pfn = area.basePfn(); pfn < area.basePfn() + area.count(); pfn += Mm.PAGEBLOCK_NR_PAGES) {
                 assertThat(m.pageblocks().get(pfn)).isEqualTo(Migratetype.CMA);
             }
-            assertThat(buddy(m).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
         }
     }
 
     @Test
     void everyOrderSplitsAndMergesBack() {
         try (Machine m = boot(64 * MIB, "")) {
-            PageAllocator pa = m.pageAllocator();
+            MigratingPageAllocator pa = m.migratingPageAllocator().orElseThrow();
             String before = io.jcma.cma.fs.MmFs.buddyinfo(pa.freeAreas());
             for (int order = 0; order <= Mm.MAX_PAGE_ORDER; order++) {
                 long pfn = pa.allocPages(order, Gfp.MOVABLE);
                 assertThat(pfn).isNotNegative();
                 assertThat(pfn % (1L << order)).as("alignment of order %d", order).isZero();
                 assertThat(pa.freePages()).isEqualTo(16384 - (1L << order));
-                assertThat(buddy(m).checkInvariants()).isNull();
+                assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
                 pa.freePages(pfn, order);
                 assertThat(io.jcma.cma.fs.MmFs.buddyinfo(pa.freeAreas())).isEqualTo(before);
             }
@@ -121,7 +119,7 @@ class BuddyAllocatorTest {
                     .isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> m.pageAllocator().freePages(q + 1, 0)).as("a tail page")
                     .isInstanceOf(IllegalStateException.class);
-            assertThat(buddy(m).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
         }
     }
 
@@ -170,14 +168,14 @@ class BuddyAllocatorTest {
             long next = m.pageAllocator().allocPages(0, Gfp.KERNEL);
             assertThat(next >> Mm.MAX_PAGE_ORDER).as("the next unmovable page comes from the same block")
                     .isEqualTo(pfn >> Mm.MAX_PAGE_ORDER);
-            assertThat(buddy(m).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
         }
     }
 
     @Test
     void unmovableClaimsAMostlyFreeMovablePageblockBelowPageblockOrder() {
         try (Machine m = boot(64 * MIB, "")) {
-            PageAllocator pa = m.pageAllocator();
+            MigratingPageAllocator pa = m.migratingPageAllocator().orElseThrow();
             long p0 = pa.allocPages(0, Gfp.DMA | Gfp.MOVABLE);
             for (int i = 0; i < 3; i++) {
                 assertThat(pa.allocPages(10, Gfp.DMA | Gfp.MOVABLE)).isNotNegative();
@@ -188,14 +186,14 @@ class BuddyAllocatorTest {
             assertThat(u >> Mm.PAGEBLOCK_ORDER).isEqualTo(p0 >> Mm.PAGEBLOCK_ORDER);
             assertThat(m.pageblocks().get(p0)).isEqualTo(Migratetype.UNMOVABLE);
             assertThat(m.pageAllocator().freeAreas().getFirst().freeBlocks(Migratetype.MOVABLE, 0)).isZero();
-            assertThat(buddy(m).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
         }
     }
 
     @Test
     void movableTakesBackAFreeUnmovablePageblockWhole() {
         try (Machine m = boot(64 * MIB, "")) {
-            PageAllocator pa = m.pageAllocator();
+            MigratingPageAllocator pa = m.migratingPageAllocator().orElseThrow();
             long u = pa.allocPages(0, Gfp.DMA | Gfp.KERNEL);
             long sibling = (u ^ Mm.PAGEBLOCK_NR_PAGES) & -Mm.PAGEBLOCK_NR_PAGES;
             assertThat(m.pageblocks().get(sibling)).isEqualTo(Migratetype.UNMOVABLE);
@@ -207,7 +205,7 @@ class BuddyAllocatorTest {
                     .isEqualTo(sibling >> Mm.PAGEBLOCK_ORDER);
             assertThat(m.pageblocks().get(sibling)).isEqualTo(Migratetype.MOVABLE);
             assertThat(m.pageblocks().get(u)).isEqualTo(Migratetype.UNMOVABLE);
-            assertThat(buddy(m).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
         }
     }
 
@@ -248,7 +246,7 @@ class BuddyAllocatorTest {
     @Test
     void movableUsesCmaFirstOnlyWhenMoreThanHalfTheZonesFreeMemoryIsCma() {
         try (Machine m = boot(64 * MIB, "cma=16M")) {
-            PageAllocator pa = m.pageAllocator();
+            MigratingPageAllocator pa = m.migratingPageAllocator().orElseThrow();
             Cma area = m.cma().byName("reserved").orElseThrow();
             int inCma = 0;
             int decided = 0;
@@ -273,33 +271,36 @@ class BuddyAllocatorTest {
     @Test
     void allocContigRangeRejectsBadRanges() {
         try (Machine m = boot(64 * MIB, "")) {
-            PageAllocator pa = m.pageAllocator();
-            assertThat(pa.allocContigRange(100, 100, Migratetype.MOVABLE, false).error()).isEqualTo(Errno.EINVAL);
-            assertThat(pa.allocContigRange(16000, 17000, Migratetype.MOVABLE, false).error()).isEqualTo(Errno.EINVAL);
-            assertThat(pa.allocContigRange(4000, 5000, Migratetype.MOVABLE, false).error())
-                    .as("crosses the DMA/DMA32 boundary").isEqualTo(Errno.EINVAL);
-            assertThat(buddy(m).checkInvariants()).isNull();
+            MigratingPageAllocator pa = m.migratingPageAllocator().orElseThrow();
+            assertThat(pa.allocContigRange(100, 100, Migratetype.MOVABLE, false))
+                    .isEqualTo(ContigRangeResult.failed(Errno.EINVAL));
+            assertThat(pa.allocContigRange(16000, 17000, Migratetype.MOVABLE, false))
+                    .isEqualTo(ContigRangeResult.failed(Errno.EINVAL));
+            assertThat(pa.allocContigRange(4000, 5000, Migratetype.MOVABLE, false))
+                    .as("crosses the DMA/DMA32 boundary").isEqualTo(ContigRangeResult.failed(Errno.EINVAL));
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
         }
     }
 
     @Test
     void allocContigRangeOfMovableMemoryFailsOnAnUnmovablePage() {
         try (Machine m = boot(64 * MIB, "")) {
-            PageAllocator pa = m.pageAllocator();
+            MigratingPageAllocator pa = m.migratingPageAllocator().orElseThrow();
             long pfn = pa.allocPages(0, Gfp.KERNEL);
             long start = Mm.alignDown(pfn, Mm.PAGEBLOCK_NR_PAGES);
             ContigRangeResult r = pa.allocContigRange(start, start + Mm.PAGEBLOCK_NR_PAGES, Migratetype.MOVABLE, false);
-            assertThat(r.error()).isEqualTo(Errno.EBUSY);
+            assertThat(r).isInstanceOfSatisfying(ContigRangeResult.Failed.class,
+                    f -> assertThat(f.error()).isEqualTo(Errno.EBUSY));
             assertThat(r.ret()).isEqualTo(-16);
             assertThat(m.pageblocks().get(start)).as("isolation undone").isEqualTo(Migratetype.UNMOVABLE);
-            assertThat(buddy(m).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
         }
     }
 
     @Test
     void allocContigRangeMigratesMovablePagesAndFreeContigRangeGivesThemBack() {
         try (Machine m = boot(64 * MIB, "")) {
-            PageAllocator pa = m.pageAllocator();
+            MigratingPageAllocator pa = m.migratingPageAllocator().orElseThrow();
             MovableRegion r = pa.allocMovable(8).orElseThrow();
             for (int i = 0; i < 8; i++) {
                 r.putLong(Mm.pfnPhys(i) + 8, 0x1234_5678_0000L + i);
@@ -308,7 +309,7 @@ class BuddyAllocatorTest {
             long start = Mm.alignDown(r.pfn(0), Mm.PAGEBLOCK_NR_PAGES);
             long free = pa.freePages();
             ContigRangeResult res = pa.allocContigRange(start, start + 1024, Migratetype.MOVABLE, false);
-            assertThat(res.ok()).isTrue();
+            assertThat(res).isInstanceOf(ContigRangeResult.Taken.class);
             assertThat(res.pagesMigrated()).isEqualTo(8);
             assertThat(res.bytesCopied()).isEqualTo(8 * Mm.PAGE_SIZE);
             assertThat(r.checksum()).isEqualTo(sum);
@@ -318,11 +319,11 @@ class BuddyAllocatorTest {
             }
             assertThat(pa.freePages()).isEqualTo(free - 1024);
             assertThat(pa.pageStates(start, 1024)).containsOnly(PageState.CONTIG);
-            assertThat(buddy(m).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
             pa.freeContigRange(start, 1024);
             assertThatThrownBy(() -> pa.freeContigRange(start, 1)).isInstanceOf(IllegalStateException.class);
             assertThat(pa.freePages()).isEqualTo(free);
-            assertThat(buddy(m).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
         }
     }
 
@@ -330,26 +331,26 @@ class BuddyAllocatorTest {
     void unalignedContigRangeFreesTheOvershootBack() {
         try (Machine m = boot(64 * MIB, "cma=16M")) {
             Cma area = m.cma().byName("reserved").orElseThrow();
-            PageAllocator pa = m.pageAllocator();
+            MigratingPageAllocator pa = m.migratingPageAllocator().orElseThrow();
             long free = pa.freePages();
             Optional<CmaAllocation> a = area.alloc(3, 0, false);
             assertThat(a).isPresent();
             assertThat(pa.freePages()).isEqualTo(free - 3);
             assertThat(pa.pageStates(a.get().pfn(), 4)).containsExactly(PageState.CONTIG, PageState.CONTIG,
                     PageState.CONTIG, PageState.FREE);
-            assertThat(buddy(m).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
             area.release(a.get());
             assertThat(pa.freePages()).isEqualTo(free);
             assertThat(pa.freeAreas().stream().mapToLong(z -> z.freeBlocks(Migratetype.CMA, 10)).sum())
                     .as("remerged into max-order blocks").isEqualTo(4);
-            assertThat(buddy(m).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
         }
     }
 
     @Test
     void movableRegionBoundsAndLifecycle() {
         try (Machine m = boot(64 * MIB, "")) {
-            PageAllocator pa = m.pageAllocator();
+            MigratingPageAllocator pa = m.migratingPageAllocator().orElseThrow();
             assertThatThrownBy(() -> pa.allocMovable(0)).isInstanceOf(IllegalArgumentException.class);
             MovableRegion r = pa.allocMovable(2).orElseThrow();
             assertThat(r.getLong(0)).isZero();
@@ -373,17 +374,17 @@ class BuddyAllocatorTest {
             assertThatThrownBy(r::free).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(() -> r.pfn(0)).isInstanceOf(IllegalStateException.class);
             assertThat(pa.freePages()).isEqualTo(16384);
-            assertThat(buddy(m).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
         }
     }
 
     @Test
     void allocMovableFailsCleanlyWhenMemoryRunsOut() {
         try (Machine m = boot(64 * MIB, "")) {
-            PageAllocator pa = m.pageAllocator();
+            MigratingPageAllocator pa = m.migratingPageAllocator().orElseThrow();
             assertThat(pa.allocMovable(16385)).isEmpty();
             assertThat(pa.freePages()).isEqualTo(16384);
-            assertThat(buddy(m).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
         }
     }
 
@@ -391,7 +392,7 @@ class BuddyAllocatorTest {
     void simpleAllocatorHasNoMovableRegions() {
         try (Machine m = boot(64 * MIB, "")) {
             PageAllocator simple = PageAllocator.simple(m.memory(), m.zones(), m.pageblocks());
-            assertThatThrownBy(() -> simple.allocMovable(1)).isInstanceOf(UnsupportedOperationException.class);
+            assertThat(simple).isNotInstanceOf(MigratingPageAllocator.class);
             assertThat(simple.freeAreas()).isEmpty();
         }
     }
@@ -400,7 +401,7 @@ class BuddyAllocatorTest {
     void longtermPinOfAPageInCmaMovesItOutFirst() {
         try (Machine m = boot(64 * MIB, "cma=40M")) {
             Cma area = m.cma().byName("reserved").orElseThrow();
-            PageAllocator pa = m.pageAllocator();
+            MigratingPageAllocator pa = m.migratingPageAllocator().orElseThrow();
             MovableRegion r = pa.allocMovable(4).orElseThrow();
             for (int i = 0; i < 4; i++) {
                 assertThat(r.pfn(i)).as("40 of 64 MiB are CMA: movable pages come from it")
@@ -414,14 +415,14 @@ class BuddyAllocatorTest {
                 assertThat(m.pageblocks().get(r.pfn(i))).isNotIn(Migratetype.CMA, Migratetype.ISOLATE);
             }
             assertThat(r.checksum()).isEqualTo(sum);
-            assertThat(buddy(m).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
         }
     }
 
     @Test
     void longtermPinOfAnAlreadyPinnedCmaPageIsEnomem() {
         try (Machine m = boot(64 * MIB, "cma=40M")) {
-            MovableRegion r = m.pageAllocator().allocMovable(1).orElseThrow();
+            MovableRegion r = m.migratingPageAllocator().orElseThrow().allocMovable(1).orElseThrow();
             r.pin();
             assertThatThrownBy(r::pinLongterm).isInstanceOf(ErrnoException.class)
                     .satisfies(e -> assertThat(((ErrnoException) e).errno()).isEqualTo(Errno.ENOMEM));
@@ -434,16 +435,16 @@ class BuddyAllocatorTest {
     void pressureFillsTheGivenShareAndPinsTheGivenShare() {
         try (Machine m = boot(64 * MIB, "cma=16M")) {
             long free = m.pageAllocator().freePages();
-            try (MemoryPressure p = MemoryPressure.fill(m.pageAllocator(), 50, 10, 7)) {
+            try (MemoryPressure p = MemoryPressure.fill(m.migratingPageAllocator().orElseThrow(), 50, 10, 7)) {
                 assertThat(p.pages()).isBetween(free / 2, free / 2 + MemoryPressure.MAX_REGION_PAGES);
                 assertThat(p.pinnedPages()).isBetween(p.pages() / 10, p.pages() / 10 + MemoryPressure.MAX_REGION_PAGES);
                 assertThat(p.verify()).isEmpty();
                 assertThat(m.pageAllocator().freeCmaPages()).as("CMA included").isLessThan(4096);
             }
             assertThat(m.pageAllocator().freePages()).isEqualTo(free);
-            assertThatThrownBy(() -> MemoryPressure.fill(m.pageAllocator(), 101, 0, 1))
+            assertThatThrownBy(() -> MemoryPressure.fill(m.migratingPageAllocator().orElseThrow(), 101, 0, 1))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("101");
-            assertThatThrownBy(() -> MemoryPressure.fill(m.pageAllocator(), 50, -1, 1))
+            assertThatThrownBy(() -> MemoryPressure.fill(m.migratingPageAllocator().orElseThrow(), 50, -1, 1))
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -453,7 +454,7 @@ class BuddyAllocatorTest {
         List<Long> first = new ArrayList<>();
         List<Long> second = new ArrayList<>();
         for (List<Long> out : List.of(first, second)) {
-            try (Machine m = boot(64 * MIB, "cma=16M"); MemoryPressure p = MemoryPressure.fill(m.pageAllocator(), 60, 5, 99)) {
+            try (Machine m = boot(64 * MIB, "cma=16M"); MemoryPressure p = MemoryPressure.fill(m.migratingPageAllocator().orElseThrow(), 60, 5, 99)) {
                 for (MovableRegion r : p.regions()) {
                     out.add(r.pfn(0));
                     out.add(r.checksum());

@@ -1,5 +1,6 @@
 package io.jcma.cma.mm;
 
+import io.jcma.cma.mm.internal.BuddyInvariants;
 import io.jcma.cma.Cma;
 import io.jcma.cma.CmaAllocation;
 import io.jcma.cma.boot.Machine;
@@ -27,7 +28,7 @@ class BuddyContentionTest {
     @Test
     void concurrentUsersAndCmaKeepEveryInvariant() throws Exception {
         try (Machine m = Machine.boot(Platform.builder().mem(128L << 20).cmdline("cma=80M").build())) {
-            PageAllocator pa = m.pageAllocator();
+            MigratingPageAllocator pa = m.migratingPageAllocator().orElseThrow();
             Cma area = m.cma().byName("reserved").orElseThrow();
             int users = 3;
             CountDownLatch start = new CountDownLatch(1);
@@ -80,12 +81,12 @@ class BuddyContentionTest {
             assertThat(failures).isEmpty();
             assertThat(reads.get()).isPositive();
             assertThat(area.metrics().pagesMigrated()).as("cma_alloc migrated under the users").isPositive();
-            assertThat(((BuddyAllocator) pa).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(pa)).isNull();
             assertThat(pa.freePages()).isEqualTo(pa.managedPages());
         }
     }
 
-    private static void user(PageAllocator pa, long seed, AtomicLong reads, CountDownLatch ready,
+    private static void user(MigratingPageAllocator pa, long seed, AtomicLong reads, CountDownLatch ready,
                              CountDownLatch migrated) throws InterruptedException {
         SplittableRandom rnd = new SplittableRandom(seed);
         List<MovableRegion> regions = new ArrayList<>();

@@ -24,7 +24,7 @@ class NumaPlacementTest {
                 .memory(new MemRange(512 * MiB, 1024 * MiB, 1)).cmdline("numa_cma=1:64M").build();
         try (Machine m = Machine.boot(p)) {
             Cma area = m.cma().byName("numa1").orElseThrow();
-            PageAllocator pa = m.pageAllocator();
+            MigratingPageAllocator pa = m.migratingPageAllocator().orElseThrow();
             List<MovableRegion> regions = new ArrayList<>();
             while (true) {
                 var r = pa.allocMovable(64);

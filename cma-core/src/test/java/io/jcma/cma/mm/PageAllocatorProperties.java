@@ -1,5 +1,6 @@
 package io.jcma.cma.mm;
 
+import io.jcma.cma.mm.internal.BuddyInvariants;
 import io.jcma.cma.Cma;
 import io.jcma.cma.CmaAllocation;
 import io.jcma.cma.kernel.Errno;
@@ -48,7 +49,7 @@ class PageAllocatorProperties {
     @StatisticsReport(onFailureOnly = true)
     void invariantsHoldAfterEveryStep(@ForAll @Size(min = 10, max = 80) List<@IntRange(min = 0, max = 1 << 24) Integer> ops) {
         try (Machine m = Machine.boot(Platform.builder().mem(64L << 20).cmdline("cma=40M").build())) {
-            PageAllocator pa = m.pageAllocator();
+            MigratingPageAllocator pa = m.migratingPageAllocator().orElseThrow();
             Cma area = m.cma().byName("reserved").orElseThrow();
             List<Alloc> allocs = new ArrayList<>();
             List<Held> regions = new ArrayList<>();
@@ -144,9 +145,9 @@ class PageAllocatorProperties {
         }
     }
 
-    private static void check(Machine m, PageAllocator pa, Cma area, List<Alloc> allocs, List<Held> regions,
+    private static void check(Machine m, MigratingPageAllocator pa, Cma area, List<Alloc> allocs, List<Held> regions,
                               List<CmaAllocation> cma) {
-        assertThat(((BuddyAllocator) pa).checkInvariants()).isNull();
+        assertThat(BuddyInvariants.check(pa)).isNull();
         long base = m.memory().startPfn();
         int span = (int) (m.memory().endPfn() - base);
         PageState[] expected = new PageState[span];

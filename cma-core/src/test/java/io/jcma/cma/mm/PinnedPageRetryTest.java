@@ -1,5 +1,6 @@
 package io.jcma.cma.mm;
 
+import io.jcma.cma.mm.internal.BuddyInvariants;
 import io.jcma.cma.Cma;
 import io.jcma.cma.CmaAllocation;
 import io.jcma.cma.boot.Machine;
@@ -27,7 +28,7 @@ class PinnedPageRetryTest {
         boolean[] have = new boolean[blocks];
         int missing = blocks;
         while (missing > 0) {
-            MovableRegion r = m.pageAllocator().allocMovable(1).orElseThrow();
+            MovableRegion r = m.migratingPageAllocator().orElseThrow().allocMovable(1).orElseThrow();
             long blk = (r.pfn(0) - area.basePfn()) >> Mm.PAGEBLOCK_ORDER;
             if (blk >= 0 && blk < blocks && !have[(int) blk]) {
                 have[(int) blk] = true;
@@ -60,7 +61,7 @@ class PinnedPageRetryTest {
             assertThat(pinned.getFirst().getLong(0)).isEqualTo(0xc0ffee00L);
             assertThat(m.pageblocks().get(area.basePfn())).as("isolation undone").isEqualTo(Migratetype.CMA);
             assertThat(m.errors()).isEmpty();
-            assertThat(((BuddyAllocator) m.pageAllocator()).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
 
             pinned.getFirst().unpin();
             area.release(a.get());
@@ -82,7 +83,7 @@ class PinnedPageRetryTest {
             List<MovableRegion> pinned = pinOnePagePerBlock(m, area, 1);
             MovableRegion lent = null;
             while (lent == null) {
-                MovableRegion r = m.pageAllocator().allocMovable(1).orElseThrow();
+                MovableRegion r = m.migratingPageAllocator().orElseThrow().allocMovable(1).orElseThrow();
                 long blk = (r.pfn(0) - area.basePfn()) >> Mm.PAGEBLOCK_ORDER;
                 if (blk == 1) {
                     lent = r;
@@ -131,7 +132,7 @@ class PinnedPageRetryTest {
             for (MovableRegion r : pinned) {
                 assertThat(r.pinned()).isTrue();
             }
-            assertThat(((BuddyAllocator) m.pageAllocator()).checkInvariants()).isNull();
+            assertThat(BuddyInvariants.check(m.pageAllocator())).isNull();
         }
     }
 

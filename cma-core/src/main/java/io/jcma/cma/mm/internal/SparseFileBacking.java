@@ -1,7 +1,9 @@
-package io.jcma.cma.mm;
+package io.jcma.cma.mm.internal;
 
 import io.jcma.cma.kernel.Errno;
 import io.jcma.cma.kernel.ErrnoException;
+import io.jcma.cma.mm.MemoryBacking;
+import io.jcma.cma.mm.Mm;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -19,7 +21,7 @@ import java.util.List;
  * to the host when the mapping is closed. Not used on a disk-backed directory when /dev/shm
  * exists, since dirty pages would be written back to disk.
  */
-final class SparseFileBacking implements MemoryBacking {
+public final class SparseFileBacking implements MemoryBacking {
     private final Arena arena = Arena.ofShared();
     private final Path dir;
     private final List<FileChannel> channels = new ArrayList<>();
@@ -29,7 +31,8 @@ final class SparseFileBacking implements MemoryBacking {
         this.dir = dir;
     }
 
-    static SparseFileBacking create() {
+    /** See {@link MemoryBacking#sparseFile()}. */
+    public static SparseFileBacking create() {
         Path shm = Path.of("/dev/shm");
         Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
                 ? shm : Path.of(System.getProperty("java.io.tmpdir"));

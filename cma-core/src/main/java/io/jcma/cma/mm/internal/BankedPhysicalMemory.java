@@ -1,11 +1,20 @@
-package io.jcma.cma.mm;
+package io.jcma.cma.mm.internal;
+
+import io.jcma.cma.mm.MemoryBacking;
+import io.jcma.cma.mm.MemoryBank;
+import io.jcma.cma.mm.Mm;
+import io.jcma.cma.mm.PhysicalMemory;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-final class BankedPhysicalMemory implements PhysicalMemory {
+/**
+ * Simulated RAM as banks of pages over a {@link MemoryBacking}, one mapped region per bank: the
+ * implementation of {@link PhysicalMemory} (the kernel's mem_map and its pfn_to_page, for bytes).
+ */
+public final class BankedPhysicalMemory implements PhysicalMemory {
     private final MemoryBacking backing;
     private final MemoryBank[] banks;
     private final long[] starts;
@@ -25,7 +34,8 @@ final class BankedPhysicalMemory implements PhysicalMemory {
         this.totalPages = total;
     }
 
-    static BankedPhysicalMemory create(List<MemoryBank> banks, MemoryBacking backing) {
+    /** See {@link PhysicalMemory#of}. */
+    public static BankedPhysicalMemory create(List<MemoryBank> banks, MemoryBacking backing) {
         if (banks.isEmpty()) {
             throw new IllegalArgumentException("banks: [] (expected: at least one RAM bank)");
         }

@@ -1,6 +1,16 @@
-package io.jcma.cma.mm;
+package io.jcma.cma.mm.internal;
 
 import io.jcma.cma.kernel.Errno;
+import io.jcma.cma.mm.ContigRangeResult;
+import io.jcma.cma.mm.Gfp;
+import io.jcma.cma.mm.Memblock;
+import io.jcma.cma.mm.Migratetype;
+import io.jcma.cma.mm.Mm;
+import io.jcma.cma.mm.PageAllocator;
+import io.jcma.cma.mm.Pageblocks;
+import io.jcma.cma.mm.PhysicalMemory;
+import io.jcma.cma.mm.Zone;
+import io.jcma.cma.mm.ZoneType;
 
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -11,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * otherwise) and never migrates. The buddy allocator replaces it where lending and migration
  * matter.
  */
-final class SimplePageAllocator implements PageAllocator {
+public final class SimplePageAllocator implements PageAllocator {
     private static final byte RESERVED = 0;
     private static final byte FREE = 1;
     private static final byte ALLOCATED = 2;
@@ -26,7 +36,8 @@ final class SimplePageAllocator implements PageAllocator {
     private long free;
     private long freeCma;
 
-    SimplePageAllocator(PhysicalMemory memory, List<Zone> zones, Pageblocks pageblocks) {
+    /** See {@link PageAllocator#simple}. */
+    public SimplePageAllocator(PhysicalMemory memory, List<Zone> zones, Pageblocks pageblocks) {
         this.memory = memory;
         this.zones = zones;
         this.pageblocks = pageblocks;
