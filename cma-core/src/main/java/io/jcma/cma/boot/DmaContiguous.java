@@ -1,16 +1,60 @@
 package io.jcma.cma.boot;
 
 import io.jcma.cma.Cma;
+import io.jcma.cma.kernel.Errno;
 import io.jcma.cma.kernel.ErrnoException;
+import io.jcma.cma.kernel.KernelLog;
 import io.jcma.cma.mm.Mm;
+import io.jcma.cma.of.ReservedMem;
+import io.jcma.cma.of.ReservedMemContext;
+import io.jcma.cma.of.ReservedMemHandler;
 
 /**
- * dma_contiguous_reserve() of kernel/dma/contiguous.c: the per-node areas of
- * {@code cma_pernuma=} / {@code numa_cma=} (dma_numa_cma_reserve()), then the default
- * ("reserved") area.
+ * Mirrors the boot side of kernel/dma/contiguous.c: dma_contiguous_reserve() (the per-node
+ * areas of {@code cma_pernuma=} / {@code numa_cma=}, dma_numa_cma_reserve(), then the default
+ * "reserved" area) and rmem_cma_setup(), the init function of a {@code shared-dma-pool} +
+ * {@code reusable} reserved-memory region.
  */
 final class DmaContiguous {
+    /** RESERVEDMEM_OF_DECLARE(cma, "shared-dma-pool", rmem_cma_setup). */
+    static final ReservedMemHandler RMEM_CMA = new ReservedMemHandler("cma", "shared-dma-pool",
+            DmaContiguous::rmemCmaSetup);
+
     private DmaContiguous() {
+    }
+
+    /**
+     * rmem_cma_setup(): a reusable, mapped, CMA-aligned region becomes a CMA area
+     * (cma_init_reserved_mem()), the default one with {@code linux,cma-default} unless
+     * {@code cma=} was given (then EBUSY: the command line wins).
+     */
+    static ReservedMemHandler.Outcome rmemCmaSetup(ReservedMem rmem, ReservedMemContext context) {
+        KernelLog log = context.log();
+        boolean defaultCma = rmem.node().has("linux,cma-default");
+        if (context.cmaCmdlineGiven() && defaultCma) {
+            log.info("Reserved memory: bypass " + rmem.name() + " node, using cmdline CMA params instead");
+            return new ReservedMemHandler.Refused(Errno.EBUSY);
+        }
+        if (!rmem.node().has("reusable") || rmem.node().has("no-map")) {
+            return new ReservedMemHandler.Refused(Errno.EINVAL);
+        }
+        if (!Mm.isAligned(rmem.base() | rmem.size(), Mm.CMA_MIN_ALIGNMENT_BYTES)) {
+            log.err("Reserved memory: incorrect alignment of CMA region");
+            return new ReservedMemHandler.Refused(Errno.EINVAL);
+        }
+        Cma cma;
+        try {
+            cma = context.cma().initReservedMem(rmem.base(), rmem.size(), 0, rmem.name());
+        } catch (ErrnoException e) {
+            log.err("Reserved memory: unable to setup CMA region");
+            return new ReservedMemHandler.Refused(e.errno());
+        }
+        if (defaultCma) {
+            context.setDefaultArea(cma);
+        }
+        log.info("Reserved memory: created CMA memory pool at " + Mm.pa(rmem.base()) + ", size "
+                + (rmem.size() / Mm.SZ_1M) + " MiB");
+        return new ReservedMemHandler.CmaPool(cma);
     }
 
     /**

@@ -1,31 +1,14 @@
 package io.jcma.cma.boot;
 
-import io.jcma.cma.Cma;
-import io.jcma.cma.CmaAreas;
-import io.jcma.cma.kernel.KernelLog;
-import io.jcma.cma.mm.Memblock;
+import io.jcma.cma.of.ReservedMemContext;
 
 /**
  * The machine during early boot, as {@link BootHook#reserve} sees it: memblock, the CMA
- * registry (areas can be declared, not yet used), the log and the command line.
+ * registry (areas can be declared, not yet used), the log and the command line, and what a
+ * reserved-memory init function sees ({@link ReservedMemContext}).
  */
-public interface EarlyBoot {
-    Memblock memblock();
-
-    CmaAreas cma();
-
-    KernelLog log();
-
+public interface EarlyBoot extends ReservedMemContext {
     Cmdline cmdline();
 
     Arch arch();
-
-    /** Whether {@code cma=} was given (size_cmdline != -1): DT default pools are then bypassed. */
-    boolean cmaCmdlineGiven();
-
-    /** dma_contiguous_default_area, or null. */
-    Cma defaultArea();
-
-    /** Sets dma_contiguous_default_area (a DT {@code linux,cma-default} pool). */
-    void setDefaultArea(Cma area);
 }

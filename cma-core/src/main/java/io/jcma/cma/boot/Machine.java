@@ -19,6 +19,12 @@ import io.jcma.cma.mm.PhysicalMemory;
 import io.jcma.cma.mm.Zone;
 import io.jcma.cma.mm.ZoneLayout;
 import io.jcma.cma.mm.ZoneType;
+import io.jcma.cma.of.DeviceNode;
+import io.jcma.cma.of.ReservedMemHandler;
+import io.jcma.cma.of.ReservedRegion;
+import io.jcma.cma.of.internal.OfAddress;
+import io.jcma.cma.of.internal.OfFdt;
+import io.jcma.cma.of.internal.OfPlatform;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,7 +44,9 @@ import java.util.ServiceLoader;
  *       {@code cma_debug}.</li>
  *   <li>With a device tree (arm64's arm64_memblock_init()): /reserved-memory's static regions
  *       are reserved, then the /memreserve/ entries, then the dynamic regions are placed and
- *       every region initialised (CMA pools, DMA pools, no-map carve-outs).</li>
+ *       every region initialised by the init function its compatible selects: cma-core's
+ *       (CMA pools, DMA pools), then the boot hooks' ({@link BootHook#reservedMemHandlers});
+ *       none leaves a carve-out.</li>
  *   <li>Zone ranges are computed and logged ("Zone ranges:", "Early memory node ranges").</li>
  *   <li>Boot hooks reserve what they own.</li>
  *   <li>dma_contiguous_reserve(): the per-node areas, then the default area "reserved".</li>
@@ -104,7 +112,7 @@ public final class Machine implements AutoCloseable {
         KernelLog log = KernelLog.create();
         String text = platform.cmdline();
         if (text.isEmpty() && platform.deviceTree() != null) {
-            text = DeviceTreeBoot.bootargs(platform.deviceTree(), log);
+            text = OfFdt.bootargs(platform.deviceTree(), log);
         }
         Cmdline cmdline = Cmdline.parse(text);
         MemoryBacking backing = openBacking(platform.backing());
@@ -124,13 +132,13 @@ public final class Machine implements AutoCloseable {
         Fdt dt = platform.deviceTree();
         log.info("Linux version 6.12.0-jcma (jcma simulated " + platform.arch().kernelName() + ")");
         if (dt != null) {
-            log.info("Machine model: " + DeviceTreeBoot.machineName(dt));
+            log.info("Machine model: " + OfFdt.machineName(dt));
         }
         log.info("Kernel command line: " + cmdline.text());
 
         List<MemRange> ram = platform.memory();
         if (ram.isEmpty() && dt != null) {
-            ram = DeviceTreeBoot.memory(dt, log);
+            ram = OfFdt.memory(dt, log).stream().map(r -> new MemRange(r.base(), r.end(), r.nid())).toList();
             if (ram.isEmpty()) {
                 throw new IllegalArgumentException("memory: none (the device tree's memory nodes are missing, empty or"
                         + " zero-sized: give --mem or --memory, as a bootloader would fill them in)");
@@ -202,9 +210,13 @@ public final class Machine implements AutoCloseable {
         List<ReservedRegion> regions = List.of();
         long dmaLimit = platform.dmaLimit();
         if (dt != null) {
-            regions = DeviceTreeBoot.reservedMemory(early, dt);
+            List<ReservedMemHandler> table = new ArrayList<>(List.of(DmaContiguous.RMEM_CMA, DmaCoherent.RMEM_DMA));
+            for (BootHook h : hooks) {
+                table.addAll(h.reservedMemHandlers());
+            }
+            regions = OfFdt.scanReservedMem(early, dt, table);
             if (dmaLimit == 0) {
-                dmaLimit = DeviceTreeBoot.dmaLimit(dt, log);
+                dmaLimit = OfAddress.dmaLimit(dt, log);
             }
         }
 
@@ -229,7 +241,7 @@ public final class Machine implements AutoCloseable {
         KernelFs fs = KernelFs.create();
         CmaFs.register(fs, cma, allocator);
         MmFs.register(fs, allocator);
-        List<DeviceNode> devices = dt == null ? List.of() : DeviceTreeBoot.devices(dt, regions, log);
+        List<DeviceNode> devices = dt == null ? List.of() : OfPlatform.devices(dt, regions, log);
         Machine m = new Machine(platform, cmdline, log, memblock, cma, layout, zones, memory, pageblocks, allocator,
                 fs, defaultArea[0], dmaLimit, regions, devices);
         for (BootHook h : hooks) {

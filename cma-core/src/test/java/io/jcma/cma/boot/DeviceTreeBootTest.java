@@ -1,5 +1,8 @@
 package io.jcma.cma.boot;
 
+import io.jcma.cma.of.DeviceNode;
+import io.jcma.cma.of.ReservedRegion;
+import io.jcma.cma.of.internal.OfReservedMem;
 import io.jcma.cma.Cma;
 import io.jcma.cma.fdt.Dtc;
 import io.jcma.cma.fdt.Fdt;
@@ -275,12 +278,12 @@ class DeviceTreeBootTest {
     @Test
     void moreRegionsThanTheKernelSavesAreDropped() {
         StringBuilder carveOuts = new StringBuilder();
-        for (int i = 0; i < DeviceTreeBoot.MAX_RESERVED_REGIONS + 1; i++) {
+        for (int i = 0; i < OfReservedMem.MAX_RESERVED_REGIONS + 1; i++) {
             long base = 0x48000000L + i * 0x10000L;
             carveOuts.append(String.format("r@%x { reg = <0x0 0x%x 0x0 0x10000>; };%n", base, base));
         }
         try (Machine m = boot(MEMORY + rmem(carveOuts.toString()), "")) {
-            assertThat(m.reservedMemory()).hasSize(DeviceTreeBoot.MAX_RESERVED_REGIONS);
+            assertThat(m.reservedMemory()).hasSize(OfReservedMem.MAX_RESERVED_REGIONS);
             assertThat(m.errors()).containsOnlyOnce("OF: reserved mem: not enough space for all defined regions.");
             // the 65th is still reserved in memblock, only not recorded
             assertThat(m.memblock().isRegionWhollyReserved(0x48000000L + 64 * 0x10000L, 0x10000L)).isTrue();

@@ -1,5 +1,7 @@
 package io.jcma.cma.boot;
 
+import io.jcma.cma.of.DeviceNode;
+import io.jcma.cma.of.ReservedRegion;
 import io.jcma.cma.Cma;
 import io.jcma.cma.fdt.Dtc;
 import io.jcma.cma.fdt.Fdt;

@@ -1,4 +1,4 @@
-package io.jcma.cma.boot;
+package io.jcma.cma.of;
 
 import io.jcma.cma.Cma;
 
