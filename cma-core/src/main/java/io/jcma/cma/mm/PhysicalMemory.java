@@ -70,10 +70,12 @@ public sealed interface PhysicalMemory extends AutoCloseable permits BankedPhysi
     /**
      * Makes pages [pfn, pfn + count) read as zero: discarded to the host when the backing can,
      * written with zeros otherwise.
+     *
+     * @throws IndexOutOfBoundsException if the range is not RAM of one bank
      */
     void zero(long pfn, long count);
 
-    /** The real physical address of {@code pfn} as the backing knows it, or -1. */
+    /** The real physical address of {@code pfn} as the backing knows it, or -1 (a hole, or not known). */
     long hostPhysicalAddress(long pfn);
 
     @Override

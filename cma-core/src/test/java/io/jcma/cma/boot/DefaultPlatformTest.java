@@ -1,12 +1,12 @@
 package io.jcma.cma.boot;
 
-import io.jcma.cma.of.DeviceNode;
-import io.jcma.cma.of.ReservedRegion;
 import io.jcma.cma.Cma;
 import io.jcma.cma.fdt.Dtc;
 import io.jcma.cma.fdt.Fdt;
 import io.jcma.cma.fdt.FdtNode;
 import io.jcma.cma.mm.Mm;
+import io.jcma.cma.of.DeviceNode;
+import io.jcma.cma.of.ReservedRegion;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,14 +1,14 @@
 package io.jcma.cma.boot;
 
-import io.jcma.cma.of.DeviceNode;
-import io.jcma.cma.of.ReservedRegion;
-import io.jcma.cma.of.internal.OfReservedMem;
 import io.jcma.cma.Cma;
 import io.jcma.cma.fdt.Dtc;
 import io.jcma.cma.fdt.Fdt;
 import io.jcma.cma.mm.Memblock;
 import io.jcma.cma.mm.Mm;
 import io.jcma.cma.mm.ZoneType;
+import io.jcma.cma.of.DeviceNode;
+import io.jcma.cma.of.ReservedRegion;
+import io.jcma.cma.of.internal.OfReservedMem;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

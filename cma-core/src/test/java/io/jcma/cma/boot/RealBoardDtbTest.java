@@ -1,7 +1,5 @@
 package io.jcma.cma.boot;
 
-import io.jcma.cma.of.DeviceNode;
-import io.jcma.cma.of.ReservedRegion;
 import io.jcma.cma.Cma;
 import io.jcma.cma.fdt.Dtc;
 import io.jcma.cma.fdt.Fdt;
@@ -9,6 +7,8 @@ import io.jcma.cma.fdt.FdtNode;
 import io.jcma.cma.fdt.FdtWriter;
 import io.jcma.cma.mm.Memblock;
 import io.jcma.cma.mm.ZoneType;
+import io.jcma.cma.of.DeviceNode;
+import io.jcma.cma.of.ReservedRegion;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
