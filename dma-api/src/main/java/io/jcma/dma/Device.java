@@ -10,7 +10,7 @@ import java.util.Optional;
  * and the driver bound to it. Create one with {@link Dma#newDevice(String)}; change the masks
  * with {@link Dma#setMask} and friends, as a driver's probe does.
  */
-public sealed interface Device permits DeviceImpl {
+public sealed interface Device permits io.jcma.dma.internal.DeviceImpl {
 
     /** dev_name(). */
     String name();

@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * <p>Behind an IOMMU a device reaches only what is mapped for it; without one it reaches any
  * RAM, like real hardware, except that with DMA-API debug memory its driver freed faults.
  */
-public sealed interface DeviceMemory permits DeviceMemoryImpl {
+public sealed interface DeviceMemory permits io.jcma.dma.internal.DeviceMemoryImpl {
 
     /** Copies {@code dst.byteSize()} bytes at {@code dmaAddress} into {@code dst}. */
     DmaStatus read(long dmaAddress, MemorySegment dst);

@@ -52,7 +52,7 @@ import java.util.Optional;
  * <p>Failures that the kernel returns as NULL or DMA_MAPPING_ERROR are results here (empty,
  * {@link #DMA_MAPPING_ERROR}); misuse is an exception after DMA-API debug has reported it.
  */
-public sealed interface Dma permits DmaImpl {
+public sealed interface Dma permits io.jcma.dma.internal.DmaImpl {
 
     /** DMA_MAPPING_ERROR: (dma_addr_t)-1. */
     long DMA_MAPPING_ERROR = -1L;
@@ -74,7 +74,7 @@ public sealed interface Dma permits DmaImpl {
     }
 
     static Hook hook(DmaOptions options) {
-        return new DmaHook(options);
+        return new io.jcma.dma.internal.DmaHook(options);
     }
 
     /** Boots {@code platform} with the DMA layer; close {@link #machine()} when done. */
@@ -86,7 +86,7 @@ public sealed interface Dma permits DmaImpl {
 
     /** Attaches to a machine booted without the hook: no swiotlb, so nothing can bounce. */
     static Dma attach(Machine machine, DmaOptions options) {
-        return DmaImpl.create(machine, options, null);
+        return io.jcma.dma.internal.DmaImpl.create(machine, options, Optional.empty());
     }
 
     Machine machine();

@@ -5,7 +5,7 @@ package io.jcma.dma;
  * other devices that attach to it and map it for themselves. The memory is freed when the last
  * reference is put.
  */
-public sealed interface DmaBuf permits DmaBufImpl {
+public sealed interface DmaBuf permits io.jcma.dma.internal.DmaBufImpl {
 
     /** The exporter's buffer. */
     DmaBuffer buffer();
@@ -41,7 +41,7 @@ public sealed interface DmaBuf permits DmaBufImpl {
     Attachment attach(Device importer);
 
     /** struct dma_buf_attachment. */
-    sealed interface Attachment permits DmaBufImpl.AttachmentImpl {
+    sealed interface Attachment permits io.jcma.dma.internal.DmaBufImpl.AttachmentImpl {
         Device device();
 
         /**

@@ -8,7 +8,7 @@ import java.util.List;
  * the size the driver asked for. With DMA-API debug on, the CPU view has its own scope, closed
  * when the buffer is freed: a CPU access after free throws IllegalStateException.
  */
-public sealed interface DmaBuffer permits DmaBufferImpl {
+public sealed interface DmaBuffer permits io.jcma.dma.internal.DmaBufferImpl {
 
     Device device();
 

@@ -7,7 +7,7 @@ import java.util.Optional;
  * struct dma_pool of mm/dmapool.c: small coherent blocks of one size carved from
  * page-sized (or larger) coherent allocations, never crossing the pool's boundary.
  */
-public sealed interface DmaPool permits DmaPoolImpl {
+public sealed interface DmaPool permits io.jcma.dma.internal.DmaPoolImpl {
 
     /** A block: its CPU view and DMA address. */
     record Block(MemorySegment cpu, long dmaAddress) {

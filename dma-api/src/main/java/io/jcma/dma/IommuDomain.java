@@ -5,7 +5,7 @@ package io.jcma.dma;
  * read/write permissions, and a top-down IOVA allocator over [PAGE_SIZE, 2^width). Devices
  * attached to one domain share its address space. Thread-safe.
  */
-public sealed interface IommuDomain permits IommuDomainImpl {
+public sealed interface IommuDomain permits io.jcma.dma.internal.iommu.IommuDomainImpl {
     int IOMMU_READ = 1;
     int IOMMU_WRITE = 2;
 
@@ -15,7 +15,7 @@ public sealed interface IommuDomain permits IommuDomainImpl {
      * @throws IllegalArgumentException if the width is outside 13..64
      */
     static IommuDomain create(int addressWidth) {
-        return new IommuDomainImpl(addressWidth);
+        return new io.jcma.dma.internal.iommu.IommuDomainImpl(addressWidth);
     }
 
     int addressWidth();

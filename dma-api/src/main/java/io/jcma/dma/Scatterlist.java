@@ -12,15 +12,15 @@ import java.util.List;
  * own (nents in = nents out), an IOMMU maps them into one IOVA range and merges what became
  * contiguous (fewer DMA segments than entries), as the kernel does.
  */
-public sealed interface Scatterlist permits ScatterlistImpl {
+public sealed interface Scatterlist permits io.jcma.dma.internal.ScatterlistImpl {
 
     /** One entry per buffer, in order (sg_init_table + sg_set_buf). */
     static Scatterlist of(MemorySegment... bufs) {
-        return ScatterlistImpl.of(List.of(bufs));
+        return io.jcma.dma.internal.ScatterlistImpl.of(List.of(bufs));
     }
 
     static Scatterlist of(List<MemorySegment> bufs) {
-        return ScatterlistImpl.of(bufs);
+        return io.jcma.dma.internal.ScatterlistImpl.of(bufs);
     }
 
     /**
@@ -32,7 +32,7 @@ public sealed interface Scatterlist permits ScatterlistImpl {
      *                                  is below a page
      */
     static Scatterlist fromPages(Dma dma, long[] pfns, long offset, long length, long maxSegment) {
-        return ScatterlistImpl.fromPages(dma, pfns, offset, length, maxSegment);
+        return io.jcma.dma.internal.ScatterlistImpl.fromPages(dma, pfns, offset, length, maxSegment);
     }
 
     /** orig_nents: CPU entries. */

@@ -1,4 +1,4 @@
-package io.jcma.dma.internal;
+package io.jcma.dma.internal.swiotlb;
 
 /**
  * The slot allocator of one swiotlb pool (struct io_tlb_pool with a single area).

@@ -1,36 +1,51 @@
-package io.jcma.dma;
+package io.jcma.dma.internal;
 
-import io.jcma.cma.CmaAllocation;
+import io.jcma.cma.mm.Mm;
+import io.jcma.dma.Device;
+import io.jcma.dma.DmaAttrs;
+import io.jcma.dma.DmaBuffer;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
-final class DmaBufferImpl implements DmaBuffer {
-    /** One physically contiguous piece: pages, and how to give them back. */
-    record Chunk(long pfn, long pages, CmaAllocation cma, int order) {
-    }
-
+/**
+ * Mirrors what dma_alloc_attrs() returns, the CPU address and the dma_handle, with what
+ * dma_free_attrs() needs to give the memory back: the pages ({@link Pages}), whether DMA-API
+ * debug tracks the buffer, and whether it was allocated managed (dmam_alloc_coherent).
+ */
+public final class DmaBufferImpl implements DmaBuffer {
     final DeviceImpl dev;
     final long dma;
     final long size;
     final long attrs;
-    final List<Chunk> chunks;
+    private final List<Pages> pages;
     final boolean managed;
     private final List<MemorySegment> views;
     private final MemorySegment cpu;
     private final Arena scope;
+    private final String source;
+    /**
+     * Whether DMA-API debug knows the buffer: debug_dma_alloc_coherent and _free_coherent skip a
+     * cookie that is no virtual address, the struct page that dma-direct returns for
+     * DMA_ATTR_NO_KERNEL_MAPPING.
+     */
+    final boolean debugTracked;
     final String site;
+    /** Guarded by the layer's live-buffer monitor. */
     volatile boolean freed;
+    /** Guarded by the layer's live-buffer monitor. */
     volatile boolean exported;
 
-    DmaBufferImpl(DeviceImpl dev, long dma, long size, long attrs, List<Chunk> chunks, List<MemorySegment> views,
+    DmaBufferImpl(DeviceImpl dev, long size, long attrs, DmaMapOps.Coherent c, List<MemorySegment> views,
                   MemorySegment cpu, Arena scope, boolean managed, String site) {
         this.dev = dev;
-        this.dma = dma;
+        this.dma = c.dma();
         this.size = size;
         this.attrs = attrs;
-        this.chunks = List.copyOf(chunks);
+        this.pages = List.copyOf(c.pages());
+        this.source = c.source();
+        this.debugTracked = c.virtualCookie();
         this.views = List.copyOf(views);
         this.cpu = cpu;
         this.scope = scope;
@@ -60,19 +75,24 @@ final class DmaBufferImpl implements DmaBuffer {
 
     @Override
     public long phys() {
-        return io.jcma.cma.mm.Mm.pfnPhys(chunks.getFirst().pfn());
+        return pages.getFirst().phys();
+    }
+
+    /** The physically contiguous pieces, in DMA-address order. */
+    List<Pages> pages() {
+        return pages;
     }
 
     @Override
     public MemorySegment cpu() {
         if ((attrs & DmaAttrs.NO_KERNEL_MAPPING) != 0) {
             throw new IllegalStateException("cpu view: none (allocated with DMA_ATTR_NO_KERNEL_MAPPING) dma="
-                    + io.jcma.cma.mm.Mm.pa(dma));
+                    + Mm.pa(dma));
         }
         if (cpu == null) {
-            throw new IllegalStateException("cpu view: the buffer is " + chunks.size()
+            throw new IllegalStateException("cpu view: the buffer is " + pages.size()
                     + " physically discontiguous chunks (vmap is not simulated; use chunks() or"
-                    + " DMA_ATTR_FORCE_CONTIGUOUS) dma=" + io.jcma.cma.mm.Mm.pa(dma));
+                    + " DMA_ATTR_FORCE_CONTIGUOUS) dma=" + Mm.pa(dma));
         }
         return cpu;
     }
@@ -84,15 +104,7 @@ final class DmaBufferImpl implements DmaBuffer {
 
     @Override
     public String source() {
-        Chunk c = chunks.getFirst();
-        if (iommuBacked()) {
-            return "iommu-pages:" + chunks.size();
-        }
-        return c.cma() != null ? "cma:" + c.cma().area().name() : "pages:order=" + c.order();
-    }
-
-    boolean iommuBacked() {
-        return dev.iommu != null;
+        return source;
     }
 
     @Override
@@ -100,6 +112,7 @@ final class DmaBufferImpl implements DmaBuffer {
         return freed;
     }
 
+    /** The DMA-API debug CPU view (an alias with its own scope), if there is one. */
     boolean hasScope() {
         return scope != null;
     }
@@ -113,7 +126,7 @@ final class DmaBufferImpl implements DmaBuffer {
 
     @Override
     public String toString() {
-        return "DmaBuffer[dev=" + dev.name() + ", dma=" + io.jcma.cma.mm.Mm.pa(dma) + ", size=" + size + ", source="
-                + source() + (freed ? ", freed" : "") + "]";
+        return "DmaBuffer[dev=" + dev.name() + ", dma=" + Mm.pa(dma) + ", size=" + size + ", source="
+                + source + (freed ? ", freed" : "") + "]";
     }
 }

@@ -1,4 +1,4 @@
-package io.jcma.dma.internal;
+package io.jcma.dma.internal.iommu;
 
 import java.util.HashMap;
 
