@@ -5,8 +5,10 @@ import java.lang.foreign.MemorySegment;
 /**
  * Memory as one device sees it: every access is by DMA address, translated by the device's
  * IOMMU (IOVA to physical, with permissions) or its bus offset, and answers a {@link DmaStatus}.
+ * What answers at the physical address is RAM or a device model's {@link MemoryRegion}.
  * Values are little-endian, as PCI and the usual descriptor layouts are. An access that crosses
- * a page is checked page by page; a refused access writes nothing at all.
+ * a page is checked page by page; an access refused in translation writes nothing at all (a
+ * region that refuses its own part answers for itself, after the parts before it).
  *
  * <p>Behind an IOMMU a device reaches only what is mapped for it; without one it reaches any
  * RAM, like real hardware, except that with DMA-API debug memory its driver freed faults.

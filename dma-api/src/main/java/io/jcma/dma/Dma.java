@@ -102,6 +102,26 @@ public sealed interface Dma permits io.jcma.dma.internal.DmaImpl {
     record SwiotlbInfo(long start, long nslabs, long used) {
     }
 
+    /**
+     * request_mem_region() for a device model's own memory: from now on {@code region} answers
+     * device accesses at [start, start + region.size()), and its CPU view maps there (see
+     * {@link MemoryRegion}).
+     *
+     * @throws IllegalArgumentException if start or the size is not page-aligned, the size is
+     *                                  not positive, the range wraps, overlaps RAM or a region
+     *                                  already there (or this one), or the CPU view is not
+     *                                  size bytes of native memory
+     */
+    void requestMemRegion(long start, MemoryRegion region);
+
+    /**
+     * release_mem_region(): the region no longer answers (accesses there are unassigned again).
+     *
+     * @throws IllegalStateException if the region is not on this layer's bus (never requested,
+     *                               or released already)
+     */
+    void releaseMemRegion(MemoryRegion region);
+
     /** A new device named {@code name}. */
     Device.Builder newDevice(String name);
 

@@ -10,6 +10,12 @@
  * the implementation only in its permits clauses and factories, as java.lang.foreign names
  * jdk.internal.foreign.
  *
+ * <h2>Adding a kind of device memory</h2>
+ * The one open interface is {@link io.jcma.dma.MemoryRegion}: a device model's own memory (an
+ * SRAM, an MMIO aperture) is one class implementing it, placed on the bus with
+ * {@link io.jcma.dma.Dma#requestMemRegion}. Device accesses and streaming mappings then reach it
+ * through the layer's physical-address registry, with no change to the DMA layer.
+ *
  * <h2>Memory ordering between a driver and a device thread</h2>
  * A device model reads and writes through {@link io.jcma.dma.DeviceMemory}. Naturally aligned
  * scalar loads are <em>acquire</em> and scalar stores are <em>release</em> (VarHandle access

@@ -81,31 +81,70 @@ public final class DeviceMemoryImpl implements DeviceMemory {
             if (t.isEmpty()) {
                 return new Refused(new DmaStatus.Unassigned(a, phys));
             }
-            pieces.add(new Piece(a, phys, t.get()));
+            Piece last = pieces.isEmpty() ? null : pieces.getLast();
+            if (last != null && last.target() instanceof Iomem.Region lr && t.get() instanceof Iomem.Region r
+                    && lr.region() == r.region() && lr.offset() + lr.length() == r.offset()) {
+                pieces.set(pieces.size() - 1, new Piece(last.dma(), last.phys(),
+                        new Iomem.Region(r.region(), lr.offset(), lr.length() + n)));
+            } else {
+                pieces.add(new Piece(a, phys, t.get()));
+            }
             a += n;
             left -= n;
         }
         return new Pieces(pieces);
     }
 
-    /** Copies the pieces into {@code dst} from its start. */
+    /** A region's refusal, with the access's own addresses. */
+    private static DmaStatus answer(DmaStatus s, Piece p) {
+        return switch (s) {
+            case DmaStatus.Ok ok -> ok;
+            case DmaStatus.Unassigned u -> new DmaStatus.Unassigned(p.dma(), p.phys());
+            case DmaStatus.Fault f -> new DmaStatus.Fault(p.dma(), f.reason());
+        };
+    }
+
+    private static long length(Iomem.Target t) {
+        return switch (t) {
+            case Iomem.Ram r -> r.slice().byteSize();
+            case Iomem.Region r -> r.length();
+        };
+    }
+
+    /** Copies the pieces into {@code dst} from its start; the first refusal of a region stops it. */
     private static DmaStatus readPieces(List<Piece> pieces, MemorySegment dst) {
         long off = 0;
         for (Piece p : pieces) {
-            Iomem.Ram r = (Iomem.Ram) p.target();
-            MemorySegment.copy(r.slice(), 0, dst, off, r.slice().byteSize());
-            off += r.slice().byteSize();
+            long n = length(p.target());
+            switch (p.target()) {
+                case Iomem.Ram r -> MemorySegment.copy(r.slice(), 0, dst, off, n);
+                case Iomem.Region r -> {
+                    DmaStatus s = r.region().read(r.offset(), dst.asSlice(off, n));
+                    if (!s.ok()) {
+                        return answer(s, p);
+                    }
+                }
+            }
+            off += n;
         }
         return DmaStatus.OK;
     }
 
-    /** Copies {@code src} from its start over the pieces. */
+    /** Copies {@code src} from its start over the pieces; the first refusal of a region stops it. */
     private static DmaStatus writePieces(List<Piece> pieces, MemorySegment src) {
         long off = 0;
         for (Piece p : pieces) {
-            Iomem.Ram r = (Iomem.Ram) p.target();
-            MemorySegment.copy(src, off, r.slice(), 0, r.slice().byteSize());
-            off += r.slice().byteSize();
+            long n = length(p.target());
+            switch (p.target()) {
+                case Iomem.Ram r -> MemorySegment.copy(src, off, r.slice(), 0, n);
+                case Iomem.Region r -> {
+                    DmaStatus s = r.region().write(r.offset(), src.asSlice(off, n));
+                    if (!s.ok()) {
+                        return answer(s, p);
+                    }
+                }
+            }
+            off += n;
         }
         return DmaStatus.OK;
     }
@@ -132,7 +171,15 @@ public final class DeviceMemoryImpl implements DeviceMemory {
             case Refused r -> r.status();
             case Pieces p -> {
                 for (Piece piece : p.list()) {
-                    ((Iomem.Ram) piece.target()).slice().fill(value);
+                    switch (piece.target()) {
+                        case Iomem.Ram r -> r.slice().fill(value);
+                        case Iomem.Region r -> {
+                            DmaStatus s = r.region().write(r.offset(), MemorySegment.ofArray(new byte[(int) r.length()]).fill(value));
+                            if (!s.ok()) {
+                                yield answer(s, piece);
+                            }
+                        }
+                    }
                 }
                 yield DmaStatus.OK;
             }

@@ -16,6 +16,7 @@ import io.jcma.dma.DmaDebug;
 import io.jcma.dma.DmaDirection;
 import io.jcma.dma.DmaOptions;
 import io.jcma.dma.DmaPool;
+import io.jcma.dma.MemoryRegion;
 import io.jcma.dma.Scatterlist;
 import io.jcma.dma.internal.debug.DmaDebugFs;
 import io.jcma.dma.internal.debug.DmaDebugImpl;
@@ -147,6 +148,16 @@ public final class DmaImpl implements Dma {
     @Override
     public Optional<SwiotlbInfo> swiotlb() {
         return swiotlb.info();
+    }
+
+    @Override
+    public void requestMemRegion(long start, MemoryRegion region) {
+        iomem.request(start, region);
+    }
+
+    @Override
+    public void releaseMemRegion(MemoryRegion region) {
+        iomem.release(region);
     }
 
     /* ---------------------------------------------------------------- argument checks */

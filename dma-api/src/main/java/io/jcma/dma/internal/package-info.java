@@ -11,7 +11,8 @@
  *   MappingTable                                live streaming mappings by device and address
  *   DeviceImpl         struct device            masks, bus offset, its ops; DriverCore: drivers/base
  *   DeviceMemoryImpl   (QEMU dma_memory_rw)     the device's side: ops' translation, then Iomem
- *   Iomem              kernel/resource.c        what answers at a physical address
+ *   Iomem              kernel/resource.c        what answers at a physical address: RAM or a
+ *                                               MemoryRegion (the registry of the device-memory seam)
  *   DmaPoolImpl        mm/dmapool.c             DmaBufImpl: drivers/dma-buf; ScatterlistImpl: lib/scatterlist.c
  *   DmaHook                                     swiotlb_init at mem_init, the layer after boot
  * </pre>
