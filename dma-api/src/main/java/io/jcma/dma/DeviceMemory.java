@@ -12,13 +12,29 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Behind an IOMMU a device reaches only what is mapped for it; without one it reaches any
  * RAM, like real hardware, except that with DMA-API debug memory its driver freed faults.
+ *
+ * <p>Nothing a device does with an address throws: every answer is a status. Only the model's
+ * own segment can make a call throw, as the JDK does for it, and only once the access has been
+ * translated: IllegalStateException if its arena is closed, WrongThreadException if it is
+ * confined to another thread, IllegalArgumentException if a read would write a read-only one.
  */
 public sealed interface DeviceMemory permits io.jcma.dma.internal.DeviceMemoryImpl {
 
-    /** Copies {@code dst.byteSize()} bytes at {@code dmaAddress} into {@code dst}. */
+    /**
+     * Copies {@code dst.byteSize()} bytes at {@code dmaAddress} into {@code dst}.
+     *
+     * @throws IllegalArgumentException if dst is read-only
+     * @throws IllegalStateException    if dst's arena is closed
+     * @throws WrongThreadException     if dst is confined to another thread
+     */
     DmaStatus read(long dmaAddress, MemorySegment dst);
 
-    /** Copies {@code src} to {@code dmaAddress}. */
+    /**
+     * Copies {@code src} to {@code dmaAddress}.
+     *
+     * @throws IllegalStateException if src's arena is closed
+     * @throws WrongThreadException  if src is confined to another thread
+     */
     DmaStatus write(long dmaAddress, MemorySegment src);
 
     /** Bulk read into a byte array. */

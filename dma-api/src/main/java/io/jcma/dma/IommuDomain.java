@@ -26,9 +26,11 @@ public sealed interface IommuDomain permits io.jcma.dma.internal.iommu.IommuDoma
     /**
      * iommu_map(): maps [iova, iova + size) to [phys, phys + size) with {@code prot}.
      *
-     * @throws io.jcma.cma.kernel.ErrnoException EINVAL if iova, phys or size is not page-aligned or the
-     *                                    range leaves the aperture, EEXIST-like EBUSY if a page
-     *                                    is already mapped
+     * @throws io.jcma.cma.kernel.ErrnoException EINVAL if iova, phys or size is not
+     *                                           page-aligned or the range leaves the aperture,
+     *                                           EEXIST-like EBUSY if a page is already mapped
+     *                                           (nothing is then mapped)
+     * @throws IllegalArgumentException if prot has neither IOMMU_READ nor IOMMU_WRITE
      */
     void map(long iova, long phys, long size, int prot);
 

@@ -298,6 +298,12 @@ public final class DeviceImpl implements Device {
                 throw new IllegalArgumentException("segmentBoundaryMask: 0x" + Long.toHexString(boundary)
                         + " (expected: 2^n - 1, at least 0xfff)");
             }
+            if (cma != null && layer.machine().cma().areas().stream().noneMatch(a -> a == cma)) {
+                throw new IllegalArgumentException("cmaArea: " + cma.name() + " (expected: an area of this machine)");
+            }
+            if (iommu != null && !iommu.attach(layer)) {
+                throw new IllegalArgumentException("iommu: " + iommu + " (expected: a domain of this DMA layer's devices)");
+            }
             return layer.register(new DeviceImpl(layer, this));
         }
     }

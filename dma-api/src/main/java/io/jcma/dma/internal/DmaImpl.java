@@ -416,6 +416,7 @@ public final class DmaImpl implements Dma {
 
     @Override
     public void dmamFreeCoherent(Device d, long size, DmaBuffer buf) {
+        dev(d);
         DmaBufferImpl b = buffer(buf);
         if (!b.managed) {
             throw new IllegalStateException("dmam_free_coherent: dma=" + Mm.pa(b.dma) + " (expected: a dmam_alloc_coherent buffer)");

@@ -7,6 +7,7 @@ import io.jcma.cma.kernel.Errno;
 import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.cma.mm.Mm;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -23,6 +24,8 @@ public final class IommuDomainImpl implements IommuDomain {
     private final IoPageTable table = new IoPageTable();
     private final IovaAllocator iova = new IovaAllocator(1);
     private final ReentrantLock lock = new ReentrantLock();
+    /** The DMA layer whose devices sit behind the domain (one machine's IOMMU). */
+    private final AtomicReference<Object> owner = new AtomicReference<>();
 
     public IommuDomainImpl(int width) {
         if (width < 13 || width > 64) {
@@ -121,6 +124,15 @@ public final class IommuDomainImpl implements IommuDomain {
     @Override
     public long iovaPages() {
         return iova.allocatedPages();
+    }
+
+    /**
+     * iommu_attach_device() as far as ownership goes: the first device attached binds the domain
+     * to its DMA layer; false for a device of another layer (another machine's physical memory).
+     */
+    public boolean attach(Object layer) {
+        Object was = owner.compareAndExchange(null, layer);
+        return was == null || was == layer;
     }
 
     /**

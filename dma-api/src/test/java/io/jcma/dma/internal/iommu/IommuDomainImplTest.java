@@ -21,4 +21,14 @@ class IommuDomainImplTest {
         assertThat(tiny.allocIova(0x1000, -1L)).isEqualTo(0x1000);
         assertThat(tiny.allocIova(0x1000, -1L)).as("pfn 0 is never handed out").isEqualTo(-1);
     }
+
+    @Test
+    void theFirstLayerToAttachOwnsTheDomain() {
+        IommuDomainImpl d = (IommuDomainImpl) IommuDomain.create(32);
+        Object one = new Object();
+        Object other = new Object();
+        assertThat(d.attach(one)).isTrue();
+        assertThat(d.attach(one)).as("more devices of the same layer").isTrue();
+        assertThat(d.attach(other)).isFalse();
+    }
 }
