@@ -3,10 +3,11 @@ package io.jcma.dma;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Memory as one device sees it: every access is by DMA address, translated by the device's
- * IOMMU (IOVA to physical, with permissions) or its bus offset, and answers a {@link DmaStatus}.
- * What answers at the physical address is RAM or a device model's {@link MemoryRegion}.
- * Values are little-endian, as PCI and the usual descriptor layouts are. An access that crosses
+ * Memory as one device sees it (QEMU's AddressSpace as dma_memory_rw() uses it): every access
+ * is by DMA address, translated by the device's IOMMU (IOVA to physical, with permissions) or
+ * its bus offset, and answers a {@link DmaStatus}. What answers at the physical address is RAM
+ * or a device model's {@link MemoryRegion}. Values are little-endian, as PCI and the usual
+ * descriptor layouts are. An access that crosses
  * a page is checked page by page; an access refused in translation writes nothing at all (a
  * region that refuses its own part answers for itself, after the parts before it).
  *

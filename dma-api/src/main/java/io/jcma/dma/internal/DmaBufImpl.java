@@ -15,9 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Mirrors drivers/dma-buf/dma-buf.c for a dma-buf over one coherent buffer. The exporter's map_dma_buf builds an sg table of the
- * buffer's physically contiguous chunks and maps it for the attached device with
- * DMA_ATTR_SKIP_CPU_SYNC (what most exporters do); release frees the buffer.
+ * Mirrors drivers/dma-buf/dma-buf.c for a dma-buf over one coherent buffer. The exporter's
+ * map_dma_buf builds an sg table of the buffer's physically contiguous chunks and maps it for
+ * the attached device with DMA_ATTR_SKIP_CPU_SYNC (what most exporters do); release frees the
+ * buffer.
  */
 public final class DmaBufImpl implements DmaBuf {
     private final DmaImpl layer;

@@ -1,13 +1,16 @@
 package io.jcma.dma.internal;
 
 import io.jcma.cma.mm.Mm;
+import io.jcma.cma.mm.PhysicalMemory;
 import io.jcma.dma.Device;
 import io.jcma.dma.DmaAttrs;
 import io.jcma.dma.DmaBuffer;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Mirrors what dma_alloc_attrs() returns, the CPU address and the dma_handle, with what
@@ -37,8 +40,8 @@ public final class DmaBufferImpl implements DmaBuffer {
     /** Guarded by the layer's live-buffer monitor. */
     volatile boolean exported;
 
-    DmaBufferImpl(DeviceImpl dev, long size, long attrs, DmaMapOps.Coherent c, List<MemorySegment> views,
-                  MemorySegment cpu, Arena scope, boolean managed, String site) {
+    private DmaBufferImpl(DeviceImpl dev, long size, long attrs, DmaMapOps.Coherent c, List<MemorySegment> views,
+                          MemorySegment cpu, Arena scope, boolean managed, String site) {
         this.dev = dev;
         this.dma = c.dma();
         this.size = size;
@@ -51,6 +54,47 @@ public final class DmaBufferImpl implements DmaBuffer {
         this.scope = scope;
         this.managed = managed;
         this.site = site;
+    }
+
+    /**
+     * The buffer the ops allocated, with its CPU views (page_address, or the pieces of a
+     * discontiguous IOMMU buffer); with DMA-API debug, the CPU view is an alias in its own scope,
+     * closed on free, and known to the layer's Iomem so that it can be mapped like RAM.
+     */
+    static DmaBufferImpl create(DeviceImpl dev, long size, long attrs, DmaMapOps.Coherent c, boolean managed,
+                                String site) {
+        PhysicalMemory mem = dev.layer.machine().memory();
+        long asize = Mm.alignUp(size, Mm.PAGE_SIZE);
+        List<MemorySegment> views = new ArrayList<>();
+        long left = asize;
+        boolean contiguous = true;
+        Pages prev = null;
+        for (Pages p : c.pages()) {
+            long used = Math.min(p.count(), left >>> Mm.PAGE_SHIFT);
+            views.add(mem.segment(p.pfn(), used));
+            contiguous &= prev == null || prev.pfn() + prev.count() == p.pfn();
+            prev = p;
+            left -= Mm.pfnPhys(used);
+        }
+        MemorySegment cpu = null;
+        Arena scope = null;
+        long firstPfn = c.pages().getFirst().pfn();
+        if ((attrs & DmaAttrs.NO_KERNEL_MAPPING) == 0 && contiguous && mem.isRam(firstPfn, asize >>> Mm.PAGE_SHIFT)) {
+            cpu = mem.segment(firstPfn, asize >>> Mm.PAGE_SHIFT).asSlice(0, size);
+            if (dev.layer.debugImpl().enabled()) {
+                // a backing that cannot alias leaves the plain slice (no CPU use-after-free detection)
+                Arena own = Arena.ofShared();
+                Optional<MemorySegment> alias = mem.alias(firstPfn, asize >>> Mm.PAGE_SHIFT, own);
+                if (alias.isPresent()) {
+                    scope = own;
+                    cpu = alias.get().asSlice(0, size);
+                    dev.layer.iomem().addAlias(cpu, Mm.pfnPhys(firstPfn));
+                } else {
+                    own.close();
+                }
+            }
+        }
+        return new DmaBufferImpl(dev, size, attrs, c, views, cpu, scope, managed, site);
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.cma.kernel.KernelLog;
 import io.jcma.cma.mm.Gfp;
 import io.jcma.cma.mm.Mm;
-import io.jcma.cma.mm.PhysicalMemory;
 import io.jcma.dma.Device;
 import io.jcma.dma.Dma;
 import io.jcma.dma.DmaAttrs;
@@ -23,7 +22,6 @@ import io.jcma.dma.internal.debug.DmaDebugImpl;
 import io.jcma.dma.internal.iommu.IommuDomainImpl;
 import io.jcma.dma.internal.swiotlb.Swiotlb;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,10 +58,11 @@ import java.util.Set;
  *   <li>swiotlb: {@code SwiotlbSlots} (this).</li>
  *   <li>IOMMU: {@code IommuDomainImpl.lock} (page table), then {@code IovaAllocator} (this),
  *       never both at once.</li>
- *   <li>cma-core, taken by the ops through Cma.alloc/release and the page allocator: the CMA
- *       area's lock, then the zone lock of the page allocator (cma_alloc's own order), the
- *       backing's monitor for a debug CPU alias, and CmaAreas' counters. KernelLog and KernelFs
- *       (their own monitors, leaves) are called with nothing of this layer held but 1-3.</li>
+ *   <li>cma-core, taken inside Cma.alloc/release and the page allocator when the ops ask for
+ *       pages: the CMA area's lock and the page allocator's zone lock, each a leaf (cma_alloc
+ *       drops the area lock before it calls alloc_contig_range), and CmaAreas' counters.
+ *       KernelLog and KernelFs, leaves too, are called with nothing of this layer held but
+ *       1-3 (a report or a warning under a list's monitor, a pools file removed at unbind).</li>
  * </ol>
  *
  * <p>Failures that the kernel returns as NULL or DMA_MAPPING_ERROR are results (empty,
@@ -160,8 +159,6 @@ public final class DmaImpl implements Dma {
         iomem.release(region);
     }
 
-    /* ---------------------------------------------------------------- argument checks */
-
     DeviceImpl dev(Device d) {
         if (!(d instanceof DeviceImpl di) || di.layer != this) {
             throw new IllegalArgumentException("device: " + d + " (expected: a device of this DMA layer)");
@@ -188,8 +185,6 @@ public final class DmaImpl implements Dma {
             throw new IllegalArgumentException("dir: " + dir + " (expected: a valid dma_data_direction)");
         }
     }
-
-    /* ---------------------------------------------------------------- devices and masks */
 
     @Override
     public Device.Builder newDevice(String name) {
@@ -246,8 +241,6 @@ public final class DmaImpl implements Dma {
         setCoherentMask(d, mask);
     }
 
-    /* ---------------------------------------------------------------- coherent */
-
     @Override
     public Optional<DmaBuffer> allocAttrs(Device d, long size, int gfp, long attrs) {
         return alloc(dev(d), size, gfp, attrs, false, debug.site());
@@ -284,7 +277,7 @@ public final class DmaImpl implements Dma {
         if (got.isEmpty()) {
             return Optional.empty();
         }
-        DmaBufferImpl b = cpuMapped(dev, size, attrs, got.get(), managed, site);
+        DmaBufferImpl b = DmaBufferImpl.create(dev, size, attrs, got.get(), managed, site);
         synchronized (live) {
             live.add(b);
         }
@@ -298,46 +291,6 @@ public final class DmaImpl implements Dma {
             debug.reused(dev, b.dma, size);
         }
         return Optional.of(b);
-    }
-
-    /**
-     * The buffer with its CPU views (page_address, or the pieces of a discontiguous IOMMU
-     * buffer); with DMA-API debug, the CPU view is an alias in its own scope, closed on free.
-     */
-    private DmaBufferImpl cpuMapped(DeviceImpl dev, long size, long attrs, DmaMapOps.Coherent c, boolean managed,
-                                    String site) {
-        PhysicalMemory mem = machine.memory();
-        long asize = Mm.alignUp(size, Mm.PAGE_SIZE);
-        List<MemorySegment> views = new ArrayList<>();
-        long left = asize;
-        boolean contiguous = true;
-        Pages prev = null;
-        for (Pages p : c.pages()) {
-            long used = Math.min(p.count(), left >>> Mm.PAGE_SHIFT);
-            views.add(mem.segment(p.pfn(), used));
-            contiguous &= prev == null || prev.pfn() + prev.count() == p.pfn();
-            prev = p;
-            left -= Mm.pfnPhys(used);
-        }
-        MemorySegment cpu = null;
-        Arena scope = null;
-        long firstPfn = c.pages().getFirst().pfn();
-        if ((attrs & DmaAttrs.NO_KERNEL_MAPPING) == 0 && contiguous && mem.isRam(firstPfn, asize >>> Mm.PAGE_SHIFT)) {
-            cpu = mem.segment(firstPfn, asize >>> Mm.PAGE_SHIFT).asSlice(0, size);
-            if (debug.enabled()) {
-                // a backing that cannot alias leaves the plain slice (no CPU use-after-free detection)
-                Arena own = Arena.ofShared();
-                Optional<MemorySegment> alias = mem.alias(firstPfn, asize >>> Mm.PAGE_SHIFT, own);
-                if (alias.isPresent()) {
-                    scope = own;
-                    cpu = alias.get().asSlice(0, size);
-                    iomem.addAlias(cpu, Mm.pfnPhys(firstPfn));
-                } else {
-                    own.close();
-                }
-            }
-        }
-        return new DmaBufferImpl(dev, size, attrs, c, views, cpu, scope, managed, site);
     }
 
     @Override
@@ -423,8 +376,6 @@ public final class DmaImpl implements Dma {
         }
         freeAttrs(d, size, buf, DmaAttrs.NONE);
     }
-
-    /* ---------------------------------------------------------------- streaming */
 
     private Mapping.Request request(DeviceImpl dev, MemorySegment seg, OptionalLong phys, DmaDirection dir,
                                     String site) {
@@ -540,8 +491,6 @@ public final class DmaImpl implements Dma {
         syncSingle(d, dma, size, dir, false);
     }
 
-    /* ---------------------------------------------------------------- scatterlists */
-
     /** dma_map_sg_attrs(): the ops map the list under its monitor, then debug_dma_map_sg. */
     @Override
     public int mapSg(Device d, Scatterlist list, int nents, DmaDirection dir, long attrs) {
@@ -626,8 +575,6 @@ public final class DmaImpl implements Dma {
     public void syncSgForDevice(Device d, Scatterlist sg, int nents, DmaDirection dir) {
         syncSg(d, sg, nents, dir, false);
     }
-
-    /* ---------------------------------------------------------------- pools */
 
     @Override
     public Optional<DmaPool> poolCreate(String name, Device d, long size, long align, long boundary) {

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Mirrors mm/dmapool.c (6.4+). Each page of the pool is one coherent allocation of {@code allocation}
- * bytes, cut into blocks:
+ * Mirrors mm/dmapool.c (6.4+). Each page of the pool is one coherent allocation of
+ * {@code allocation} bytes, cut into blocks:
  * <pre>
  *   offset 0                                     boundary                allocation
  *   +--------+--------+--------+-----//----+-----+--------+--------+-----+

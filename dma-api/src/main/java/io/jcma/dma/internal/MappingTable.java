@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The live streaming mappings of a DMA layer by device and DMA address: what lets
- * dma_unmap_single() and dma_sync_single_*() find a mapping from the address alone, as the
- * kernel finds a bounce buffer with swiotlb_find_pool() and an IOVA with iommu_iova_to_phys().
+ * Mirrors the lookups swiotlb_find_pool() and iommu_iova_to_phys() make for dma_unmap_single()
+ * and dma_sync_single_*(): the live streaming mappings of a layer by device and DMA address, so
+ * that a mapping is found from the address alone.
  * The CPU entries of mapped scatterlists are indexed apart, so that dma_sync_single_* on one
  * of them works while dma_unmap_single never takes one.
  *
