@@ -5,6 +5,7 @@ import io.jcma.dma.DmaStatus;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Mirrors struct dma_map_ops (include/linux/dma-map-ops.h) and the choice that get_dma_ops(),
@@ -80,10 +81,18 @@ sealed interface DmaMapOps permits DirectOps, IommuDmaOps {
 
     /** Undoes each of {@code entries}, the first failure rethrown after all are undone. */
     static void unmapEach(DmaMapOps ops, List<Mapping> entries, DmaDirection dir, long attrs) {
+        releaseEach(entries, m -> ops.unmapPage(m, dir, attrs));
+    }
+
+    /**
+     * Runs {@code release} on every item even when one throws; the first failure is rethrown
+     * afterwards with the later ones suppressed in it (an unmap must not leave half a list).
+     */
+    static <T> void releaseEach(List<T> items, Consumer<T> release) {
         RuntimeException failure = null;
-        for (Mapping m : entries) {
+        for (T item : items) {
             try {
-                ops.unmapPage(m, dir, attrs);
+                release.accept(item);
             } catch (RuntimeException e) {
                 if (failure == null) {
                     failure = e;

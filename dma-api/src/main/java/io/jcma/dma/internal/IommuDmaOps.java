@@ -317,21 +317,7 @@ final class IommuDmaOps implements DmaMapOps {
         }
         domain.unmap(first.iova().start(), total);
         domain.freeIova(first.iova().start());
-        RuntimeException failure = null;
-        for (Mapping m : entries) {
-            try {
-                releaseSlot(m.request(), translated(m).via(), dir, attrs);
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        DmaMapOps.releaseEach(entries, m -> releaseSlot(m.request(), translated(m).via(), dir, attrs));
     }
 
     /** The IOMMU's page walk: a fault for an unmapped IOVA or a missing permission. */
