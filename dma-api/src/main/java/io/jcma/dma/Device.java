@@ -10,7 +10,7 @@ import java.util.Optional;
  * and the driver bound to it. Create one with {@link Dma#newDevice(String)}; change the masks
  * with {@link Dma#setMask} and friends, as a driver's probe does.
  */
-public sealed interface Device permits DeviceImpl {
+public sealed interface Device permits io.jcma.dma.internal.DeviceImpl {
 
     /** dev_name(). */
     String name();
@@ -84,8 +84,14 @@ public sealed interface Device permits DeviceImpl {
         Builder segmentBoundaryMask(long mask);
 
         /**
+         * device_add() with these parameters; the device's DMA ops are chosen here, once.
+         *
          * @throws IllegalArgumentException if a value is out of range (negative offset, node
-         *                                  below -1, a boundary mask that is not 2^n - 1)
+         *                                  below -1, max segment size below a page, a boundary
+         *                                  mask that is not 2^n - 1 of at least a page), the CMA
+         *                                  area is not one of this machine's, the IOMMU domain
+         *                                  already has devices of another layer, or a device of
+         *                                  this layer has the name
          */
         Device build();
     }

@@ -5,7 +5,7 @@ package io.jcma.dma;
  * other devices that attach to it and map it for themselves. The memory is freed when the last
  * reference is put.
  */
-public sealed interface DmaBuf permits DmaBufImpl {
+public sealed interface DmaBuf permits io.jcma.dma.internal.DmaBufImpl {
 
     /** The exporter's buffer. */
     DmaBuffer buffer();
@@ -36,12 +36,13 @@ public sealed interface DmaBuf permits DmaBufImpl {
     /**
      * dma_buf_attach(): {@code importer} will use the buffer.
      *
-     * @throws IllegalStateException if released
+     * @throws IllegalArgumentException if the importer is not a device of the exporter's layer
+     * @throws IllegalStateException    if released
      */
     Attachment attach(Device importer);
 
     /** struct dma_buf_attachment. */
-    sealed interface Attachment permits DmaBufImpl.AttachmentImpl {
+    sealed interface Attachment permits io.jcma.dma.internal.DmaBufImpl.AttachmentImpl {
         Device device();
 
         /**
@@ -49,14 +50,24 @@ public sealed interface DmaBuf permits DmaBufImpl {
          * its bus offset or IOMMU).
          *
          * @throws io.jcma.cma.kernel.ErrnoException ENOMEM when it cannot be mapped
-         * @throws IllegalStateException      if detached, or already mapped
+         * @throws IllegalArgumentException if dir is NONE or null
+         * @throws IllegalStateException    if detached, or already mapped
          */
         Scatterlist map(DmaDirection dir);
 
-        /** dma_buf_unmap_attachment(). */
+        /**
+         * dma_buf_unmap_attachment().
+         *
+         * @throws IllegalArgumentException if dir is NONE or null
+         * @throws IllegalStateException    if {@code sgt} is not the table this attachment mapped
+         */
         void unmap(Scatterlist sgt, DmaDirection dir);
 
-        /** dma_buf_detach(); unmaps first if still mapped. */
+        /**
+         * dma_buf_detach(); unmaps first if still mapped.
+         *
+         * @throws IllegalStateException if already detached
+         */
         void detach();
     }
 }

@@ -4,11 +4,11 @@ import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /**
- * A coherent buffer from {@link Dma#allocAttrs}: the CPU's view, the device's DMA address and
+ * What dma_alloc_attrs() returns ({@link Dma#allocAttrs}): the CPU's view, the device's DMA address and
  * the size the driver asked for. With DMA-API debug on, the CPU view has its own scope, closed
  * when the buffer is freed: a CPU access after free throws IllegalStateException.
  */
-public sealed interface DmaBuffer permits DmaBufferImpl {
+public sealed interface DmaBuffer permits io.jcma.dma.internal.DmaBufferImpl {
 
     Device device();
 

@@ -6,7 +6,7 @@ import java.util.List;
  * DMA-API debug (kernel/dma/debug.c, CONFIG_DMA_API_DEBUG): every mapping and coherent
  * allocation is tracked, and misuse is reported, counted and kept.
  */
-public sealed interface DmaDebug permits DmaDebugImpl {
+public sealed interface DmaDebug permits io.jcma.dma.internal.debug.DmaDebugImpl {
 
     /** Whether checking is on (the layer's option; "disabled" in debugfs is its negation). */
     boolean enabled();

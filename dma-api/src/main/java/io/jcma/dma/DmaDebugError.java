@@ -1,7 +1,8 @@
 package io.jcma.dma;
 
 /**
- * One DMA-API debug report: who, where, what, and the kernel's text.
+ * One DMA-API debug report, as err_printk() of kernel/dma/debug.c makes it: who, where, what,
+ * and the kernel's text.
  *
  * @param site the call site of the allocation or mapping concerned ("Class.method(File:line)"),
  *             or of the offending call when there is no such entry

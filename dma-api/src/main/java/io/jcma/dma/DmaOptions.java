@@ -1,7 +1,7 @@
 package io.jcma.dma;
 
 /**
- * How the DMA layer runs.
+ * How the DMA layer runs: CONFIG_DMA_API_DEBUG and SWIOTLB_ANY.
  *
  * @param debug       DMA-API debug (CONFIG_DMA_API_DEBUG); the default comes from the system
  *                    property {@code jcma.dma.debug}, on in jcma's own tests; {@code dma_debug=off}

@@ -7,7 +7,7 @@ import java.util.Optional;
  * struct dma_pool of mm/dmapool.c: small coherent blocks of one size carved from
  * page-sized (or larger) coherent allocations, never crossing the pool's boundary.
  */
-public sealed interface DmaPool permits DmaPoolImpl {
+public sealed interface DmaPool permits io.jcma.dma.internal.DmaPoolImpl {
 
     /** A block: its CPU view and DMA address. */
     record Block(MemorySegment cpu, long dmaAddress) {
@@ -42,7 +42,11 @@ public sealed interface DmaPool permits DmaPoolImpl {
      */
     Optional<Block> alloc(int gfp);
 
-    /** dma_pool_zalloc(). */
+    /**
+     * dma_pool_zalloc(): a zeroed block.
+     *
+     * @throws IllegalStateException if the pool is destroyed
+     */
     default Optional<Block> zalloc() {
         return alloc(io.jcma.cma.mm.Gfp.ZERO);
     }
@@ -52,13 +56,16 @@ public sealed interface DmaPool permits DmaPoolImpl {
      * CONFIG_DMAPOOL_DEBUG does, "dma_pool_free NAME, ... (bad dma)" / "already free") and
      * refused.
      *
-     * @throws IllegalStateException if the block is not an allocated block of this pool
+     * @throws IllegalStateException if the block is not an allocated block of this pool (a
+     *                               block of another pool is not)
      */
     void free(Block block);
 
     /**
      * dma_pool_destroy(): frees the pages; with blocks still allocated it logs
      * "dma_pool_destroy NAME busy" and leaks them, as the kernel does.
+     *
+     * @throws IllegalStateException if the pool is destroyed already
      */
     void destroy();
 }

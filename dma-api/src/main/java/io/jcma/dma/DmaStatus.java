@@ -18,13 +18,17 @@ public sealed interface DmaStatus permits DmaStatus.Ok, DmaStatus.Unassigned, Dm
     record Ok() implements DmaStatus {
     }
 
-    /** No RAM at the physical address the DMA address turned into (MEMTX_DECODE_ERROR). */
+    /**
+     * Nothing answers at the physical address the DMA address turned into: no RAM and no
+     * {@link MemoryRegion} (MEMTX_DECODE_ERROR), or a region that decodes no such offset.
+     */
     record Unassigned(long dmaAddress, long physAddress) implements DmaStatus {
     }
 
     /**
-     * Refused: an IOMMU translation fault (unmapped IOVA, missing permission) or, with DMA-API
-     * debug, an access to memory the driver already freed.
+     * Refused: an IOMMU translation fault (unmapped IOVA, missing permission), with DMA-API
+     * debug an access to memory the driver already freed, or a {@link MemoryRegion} that
+     * refuses the access (MEMTX_ERROR).
      */
     record Fault(long dmaAddress, String reason) implements DmaStatus {
     }

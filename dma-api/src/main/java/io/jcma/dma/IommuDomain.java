@@ -5,7 +5,7 @@ package io.jcma.dma;
  * read/write permissions, and a top-down IOVA allocator over [PAGE_SIZE, 2^width). Devices
  * attached to one domain share its address space. Thread-safe.
  */
-public sealed interface IommuDomain permits IommuDomainImpl {
+public sealed interface IommuDomain permits io.jcma.dma.internal.iommu.IommuDomainImpl {
     int IOMMU_READ = 1;
     int IOMMU_WRITE = 2;
 
@@ -15,7 +15,7 @@ public sealed interface IommuDomain permits IommuDomainImpl {
      * @throws IllegalArgumentException if the width is outside 13..64
      */
     static IommuDomain create(int addressWidth) {
-        return new IommuDomainImpl(addressWidth);
+        return new io.jcma.dma.internal.iommu.IommuDomainImpl(addressWidth);
     }
 
     int addressWidth();
@@ -26,9 +26,11 @@ public sealed interface IommuDomain permits IommuDomainImpl {
     /**
      * iommu_map(): maps [iova, iova + size) to [phys, phys + size) with {@code prot}.
      *
-     * @throws io.jcma.cma.kernel.ErrnoException EINVAL if iova, phys or size is not page-aligned or the
-     *                                    range leaves the aperture, EEXIST-like EBUSY if a page
-     *                                    is already mapped
+     * @throws io.jcma.cma.kernel.ErrnoException EINVAL if iova, phys or size is not
+     *                                           page-aligned or the range leaves the aperture,
+     *                                           EEXIST-like EBUSY if a page is already mapped
+     *                                           (nothing is then mapped)
+     * @throws IllegalArgumentException if prot has neither IOMMU_READ nor IOMMU_WRITE
      */
     void map(long iova, long phys, long size, int prot);
 

@@ -12,15 +12,24 @@ import java.util.List;
  * own (nents in = nents out), an IOMMU maps them into one IOVA range and merges what became
  * contiguous (fewer DMA segments than entries), as the kernel does.
  */
-public sealed interface Scatterlist permits ScatterlistImpl {
+public sealed interface Scatterlist permits io.jcma.dma.internal.ScatterlistImpl {
 
-    /** One entry per buffer, in order (sg_init_table + sg_set_buf). */
+    /**
+     * One entry per buffer, in order (sg_init_table + sg_set_buf).
+     *
+     * @throws IllegalArgumentException if there is no buffer, or one is empty
+     */
     static Scatterlist of(MemorySegment... bufs) {
-        return ScatterlistImpl.of(List.of(bufs));
+        return io.jcma.dma.internal.ScatterlistImpl.of(List.of(bufs));
     }
 
+    /**
+     * One entry per buffer, in order.
+     *
+     * @throws IllegalArgumentException if there is no buffer, or one is empty
+     */
     static Scatterlist of(List<MemorySegment> bufs) {
-        return ScatterlistImpl.of(bufs);
+        return io.jcma.dma.internal.ScatterlistImpl.of(bufs);
     }
 
     /**
@@ -28,11 +37,11 @@ public sealed interface Scatterlist permits ScatterlistImpl {
      * {@code offset} in the first; physically consecutive pages merge into one entry of at most
      * {@code maxSegment} bytes.
      *
-     * @throws IllegalArgumentException if the pages cannot hold offset + length, or maxSegment
-     *                                  is below a page
+     * @throws IllegalArgumentException if the pages cannot hold offset + length, maxSegment is
+     *                                  below a page, or a pfn is not RAM of {@code dma}'s machine
      */
     static Scatterlist fromPages(Dma dma, long[] pfns, long offset, long length, long maxSegment) {
-        return ScatterlistImpl.fromPages(dma, pfns, offset, length, maxSegment);
+        return io.jcma.dma.internal.ScatterlistImpl.fromPages(dma, pfns, offset, length, maxSegment);
     }
 
     /** orig_nents: CPU entries. */
@@ -41,13 +50,25 @@ public sealed interface Scatterlist permits ScatterlistImpl {
     /** nents after mapping: DMA segments (0 when not mapped). */
     int mappedNents();
 
-    /** The CPU buffer of entry {@code i}. */
+    /**
+     * The CPU buffer of entry {@code i}.
+     *
+     * @throws IndexOutOfBoundsException if i is outside 0..nents() - 1
+     */
     MemorySegment buffer(int i);
 
-    /** sg_dma_address() of DMA segment {@code i}. */
+    /**
+     * sg_dma_address() of DMA segment {@code i} (0 where none is mapped).
+     *
+     * @throws IndexOutOfBoundsException if i is outside 0..nents() - 1
+     */
     long dmaAddress(int i);
 
-    /** sg_dma_len() of DMA segment {@code i}. */
+    /**
+     * sg_dma_len() of DMA segment {@code i} (0 where none is mapped).
+     *
+     * @throws IndexOutOfBoundsException if i is outside 0..nents() - 1
+     */
     long dmaLength(int i);
 
     /** The sum of the CPU entries' lengths. */

@@ -1,6 +1,7 @@
 package io.jcma.dma;
 
 import io.jcma.cma.boot.Platform;
+import jdk.jfr.EventType;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -46,6 +47,16 @@ class DmaEventsTest {
                     .findFirst().orElseThrow();
             assertThat(map.getBoolean("bounced")).isTrue();
             assertThat(map.getString("direction")).isEqualTo("DMA_TO_DEVICE");
+            // units, so that JMC shows sizes and addresses rather than raw longs
+            List<String> dmaEvents = List.of("jcma.DmaAlloc", "jcma.DmaFree", "jcma.DmaMapPage", "jcma.DmaUnmapPage",
+                    "jcma.SwiotlbBounced");
+            for (RecordedEvent e : events.stream().filter(x -> dmaEvents.contains(x.getEventType().getName())).toList()) {
+                EventType t = e.getEventType();
+                assertThat(t.getField("size").getContentType()).as(t.getName() + ".size").isEqualTo("jdk.jfr.DataAmount");
+                assertThat(t.getField("dmaAddress").getContentType()).as(t.getName() + ".dmaAddress")
+                        .isEqualTo("jdk.jfr.MemoryAddress");
+            }
+            assertThat(map.getEventType().getField("physAddress").getContentType()).isEqualTo("jdk.jfr.MemoryAddress");
         } finally {
             Files.deleteIfExists(file);
             dma.machine().close();

@@ -1,21 +1,33 @@
-package io.jcma.dma;
+package io.jcma.dma.internal.iommu;
+
+import io.jcma.dma.Dma;
+import io.jcma.dma.IommuDomain;
 
 import io.jcma.cma.kernel.Errno;
 import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.cma.mm.Mm;
-import io.jcma.dma.internal.IoPageTable;
-import io.jcma.dma.internal.IovaAllocator;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
-final class IommuDomainImpl implements IommuDomain {
+/**
+ * Mirrors struct iommu_domain of drivers/iommu/iommu.c with its DMA cookie: iommu_map(),
+ * iommu_unmap() and iommu_iova_to_phys() over an {@link IoPageTable}, and the IOVA allocator
+ * ({@link IovaAllocator}, drivers/iommu/iova.c) that dma-iommu draws from.
+ *
+ * <p>Locking: one lock guards the page table; the IOVA allocator has its own monitor. Neither
+ * is held while calling out.
+ */
+public final class IommuDomainImpl implements IommuDomain {
     private final int width;
     private final long apertureEnd;
     private final IoPageTable table = new IoPageTable();
     private final IovaAllocator iova = new IovaAllocator(1);
     private final ReentrantLock lock = new ReentrantLock();
+    /** The DMA layer whose devices sit behind the domain (one machine's IOMMU). */
+    private final AtomicReference<Object> owner = new AtomicReference<>();
 
-    IommuDomainImpl(int width) {
+    public IommuDomainImpl(int width) {
         if (width < 13 || width > 64) {
             throw new IllegalArgumentException("addressWidth: " + width + " (expected: 13..64)");
         }
@@ -115,16 +127,25 @@ final class IommuDomainImpl implements IommuDomain {
     }
 
     /**
+     * iommu_attach_device() as far as ownership goes: the first device attached binds the domain
+     * to its DMA layer; false for a device of another layer (another machine's physical memory).
+     */
+    public boolean attach(Object layer) {
+        Object was = owner.compareAndExchange(null, layer);
+        return was == null || was == layer;
+    }
+
+    /**
      * iommu_dma_alloc_iova(): a page-aligned IOVA for {@code size} bytes at or below
      * {@code dmaLimit} (clamped to the aperture), or -1.
      */
-    long allocIova(long size, long dmaLimit) {
+    public long allocIova(long size, long dmaLimit) {
         long limit = Long.compareUnsigned(dmaLimit, apertureEnd) < 0 ? dmaLimit : apertureEnd;
         long pfn = iova.alloc(Mm.pfnUp(size), limit >>> Mm.PAGE_SHIFT);
         return pfn < 0 ? -1 : Mm.pfnPhys(pfn);
     }
 
-    void freeIova(long iovaAddr) {
+    public void freeIova(long iovaAddr) {
         iova.free(Mm.pfnDown(iovaAddr));
     }
 

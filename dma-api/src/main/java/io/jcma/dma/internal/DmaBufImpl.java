@@ -1,4 +1,11 @@
-package io.jcma.dma;
+package io.jcma.dma.internal;
+
+import io.jcma.dma.Device;
+import io.jcma.dma.DmaAttrs;
+import io.jcma.dma.DmaBuf;
+import io.jcma.dma.DmaBuffer;
+import io.jcma.dma.DmaDirection;
+import io.jcma.dma.Scatterlist;
 
 import io.jcma.cma.kernel.Errno;
 import io.jcma.cma.kernel.ErrnoException;
@@ -8,19 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A dma-buf over one coherent buffer. The exporter's map_dma_buf builds an sg table of the
- * buffer's physically contiguous chunks and maps it for the attached device with
- * DMA_ATTR_SKIP_CPU_SYNC (what most exporters do); release frees the buffer.
+ * Mirrors drivers/dma-buf/dma-buf.c for a dma-buf over one coherent buffer. The exporter's
+ * map_dma_buf builds an sg table of the buffer's physically contiguous chunks and maps it for
+ * the attached device with DMA_ATTR_SKIP_CPU_SYNC (what most exporters do); release frees the
+ * buffer.
  */
-final class DmaBufImpl implements DmaBuf {
-    private final DmaImpl dma;
+public final class DmaBufImpl implements DmaBuf {
+    private final DmaImpl layer;
     private final DmaBufferImpl buf;
     private final List<AttachmentImpl> attachments = new ArrayList<>();
     private long refs = 1;
     private boolean released;
 
-    DmaBufImpl(DmaImpl dma, DmaBufferImpl buf) {
-        this.dma = dma;
+    DmaBufImpl(DmaImpl layer, DmaBufferImpl buf) {
+        this.layer = layer;
         this.buf = buf;
     }
 
@@ -69,27 +77,24 @@ final class DmaBufImpl implements DmaBuf {
             left = new ArrayList<>(attachments);
         }
         if (!left.isEmpty()) {
-            dma.log().warn("dma-buf: release of " + Mm.pa(buf.dmaAddress()) + " with " + left.size()
+            layer.log().warn("dma-buf: release of " + Mm.pa(buf.dmaAddress()) + " with " + left.size()
                     + " attachment(s) still attached");
             for (AttachmentImpl a : left) {
                 a.detach();
             }
         }
-        dma.freeExported(buf);
+        layer.releaseChecked(buf);
     }
 
     @Override
     public synchronized Attachment attach(Device importer) {
         checkLive("dma_buf_attach");
-        if (!(importer instanceof DeviceImpl d) || d.dma != dma) {
-            throw new IllegalArgumentException("device: " + importer + " (expected: a device of this DMA layer)");
-        }
-        AttachmentImpl a = new AttachmentImpl(d);
+        AttachmentImpl a = new AttachmentImpl(layer.dev(importer));
         attachments.add(a);
         return a;
     }
 
-    final class AttachmentImpl implements Attachment {
+    public final class AttachmentImpl implements Attachment {
         private final DeviceImpl dev;
         private Scatterlist mapped;
         private DmaDirection mappedDir;
@@ -113,7 +118,7 @@ final class DmaBufImpl implements DmaBuf {
                 throw new IllegalStateException("dma_buf_map_attachment: already mapped for " + dev.name());
             }
             Scatterlist sgt = Scatterlist.of(buf.chunks());
-            int n = dma.mapSg(dev, sgt, sgt.nents(), dir, DmaAttrs.SKIP_CPU_SYNC);
+            int n = layer.mapSg(dev, sgt, sgt.nents(), dir, DmaAttrs.SKIP_CPU_SYNC);
             if (n == 0) {
                 throw new ErrnoException(Errno.ENOMEM, "dma_buf_map_attachment: dev=" + dev.name() + " cannot map "
                         + buf.size() + " bytes");
@@ -128,7 +133,7 @@ final class DmaBufImpl implements DmaBuf {
             if (sgt != mapped) {
                 throw new IllegalStateException("dma_buf_unmap_attachment: table was not mapped by this attachment");
             }
-            dma.unmapSg(dev, sgt, sgt.nents(), dir, DmaAttrs.SKIP_CPU_SYNC);
+            layer.unmapSg(dev, sgt, sgt.nents(), dir, DmaAttrs.SKIP_CPU_SYNC);
             mapped = null;
         }
 

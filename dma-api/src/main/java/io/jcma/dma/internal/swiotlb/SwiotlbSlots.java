@@ -1,7 +1,8 @@
-package io.jcma.dma.internal;
+package io.jcma.dma.internal.swiotlb;
 
 /**
- * The slot allocator of one swiotlb pool (struct io_tlb_pool with a single area).
+ * Mirrors swiotlb_search_pool_area() and swiotlb_release_slots() of kernel/dma/swiotlb.c: the
+ * slot allocator of one swiotlb pool (struct io_tlb_pool with a single area).
  *
  * <h2>Notation</h2>
  * <pre>

@@ -1,12 +1,18 @@
-package io.jcma.dma;
+package io.jcma.dma.internal;
 
 import jdk.jfr.Category;
+import jdk.jfr.DataAmount;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
+import jdk.jfr.MemoryAddress;
 import jdk.jfr.Name;
 
-/** JFR events mirroring the kernel's trace/events/dma.h and swiotlb.h tracepoints. */
+/**
+ * Mirrors the tracepoints of include/trace/events/dma.h as JFR events, committed by the
+ * dispatcher ({@link DmaImpl}) only when {@code shouldCommit()}; swiotlb_bounced (trace/events/swiotlb.h)
+ * is the swiotlb package's own.
+ */
 final class DmaEvents {
     private DmaEvents() {
     }
@@ -19,10 +25,13 @@ final class DmaEvents {
         @Label("Device")
         String device;
         @Label("DMA address")
+        @MemoryAddress
         long dmaAddress;
         @Label("Size")
+        @DataAmount
         long size;
         @Label("Attributes")
+        @Description("DMA_ATTR_* bits")
         long attrs;
         @Label("Source")
         String source;
@@ -36,8 +45,10 @@ final class DmaEvents {
         @Label("Device")
         String device;
         @Label("DMA address")
+        @MemoryAddress
         long dmaAddress;
         @Label("Size")
+        @DataAmount
         long size;
     }
 
@@ -49,11 +60,14 @@ final class DmaEvents {
         @Label("Device")
         String device;
         @Label("Physical address")
+        @MemoryAddress
         @Description("-1 for memory that is not simulated RAM")
         long physAddress;
         @Label("DMA address")
+        @MemoryAddress
         long dmaAddress;
         @Label("Size")
+        @DataAmount
         long size;
         @Label("Direction")
         String direction;
@@ -68,24 +82,12 @@ final class DmaEvents {
         @Label("Device")
         String device;
         @Label("DMA address")
+        @MemoryAddress
         long dmaAddress;
         @Label("Size")
+        @DataAmount
         long size;
         @Label("Direction")
         String direction;
-    }
-
-    @Name("jcma.SwiotlbBounced")
-    @Label("swiotlb_bounced")
-    @Category({"jcma", "DMA"})
-    @Description("A mapping goes through the swiotlb bounce buffer")
-    static final class SwiotlbBounced extends Event {
-        @Label("Device")
-        String device;
-        @Label("Original DMA address")
-        @Description("phys_to_dma() of the original, -1 for memory that is not simulated RAM")
-        long dmaAddress;
-        @Label("Size")
-        long size;
     }
 }

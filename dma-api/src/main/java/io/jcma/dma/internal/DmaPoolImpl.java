@@ -1,4 +1,9 @@
-package io.jcma.dma;
+package io.jcma.dma.internal;
+
+import io.jcma.dma.Device;
+import io.jcma.dma.DmaAttrs;
+import io.jcma.dma.DmaBuffer;
+import io.jcma.dma.DmaPool;
 
 import io.jcma.cma.mm.Gfp;
 import io.jcma.cma.mm.Mm;
@@ -12,8 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * mm/dmapool.c (6.4+). Each page of the pool is one coherent allocation of {@code allocation}
- * bytes, cut into blocks:
+ * Mirrors mm/dmapool.c (6.4+). Each page of the pool is one coherent allocation of
+ * {@code allocation} bytes, cut into blocks:
  * <pre>
  *   offset 0                                     boundary                allocation
  *   +--------+--------+--------+-----//----+-----+--------+--------+-----+
@@ -33,12 +38,12 @@ import java.util.Optional;
  *       DMAPOOL_DEBUG does and refused.</li>
  * </ol>
  */
-final class DmaPoolImpl implements DmaPool {
+public final class DmaPoolImpl implements DmaPool {
     /** sizeof(struct dma_block): the free-list link and the dma address. */
     static final long DMA_BLOCK_SIZE = 16;
     private static final long INT_MAX = Integer.MAX_VALUE;
 
-    private final DmaImpl dma;
+    private final DmaImpl layer;
     private final String name;
     private final DeviceImpl dev;
     private final long size;
@@ -51,8 +56,8 @@ final class DmaPoolImpl implements DmaPool {
     private long nrBlocks;
     private boolean destroyed;
 
-    private DmaPoolImpl(DmaImpl dma, String name, DeviceImpl dev, long size, long allocation, long boundary, String site) {
-        this.dma = dma;
+    private DmaPoolImpl(DmaImpl layer, String name, DeviceImpl dev, long size, long allocation, long boundary, String site) {
+        this.layer = layer;
         this.name = name;
         this.dev = dev;
         this.size = size;
@@ -61,7 +66,7 @@ final class DmaPoolImpl implements DmaPool {
         this.site = site;
     }
 
-    static Optional<DmaPool> create(DmaImpl dma, String name, DeviceImpl dev, long size, long align, long boundary,
+    static Optional<DmaPool> create(DmaImpl layer, String name, DeviceImpl dev, long size, long align, long boundary,
                                     boolean managed) {
         if (align == 0) {
             align = 1;
@@ -82,21 +87,24 @@ final class DmaPoolImpl implements DmaPool {
         boundary = Math.min(boundary, allocation);
         // strscpy into char name[32]
         String n = name == null ? "" : name.length() > 31 ? name.substring(0, 31) : name;
-        DmaPoolImpl p = new DmaPoolImpl(dma, n, dev, size, allocation, boundary, dma.debugImpl().site());
+        DmaPoolImpl p = new DmaPoolImpl(layer, n, dev, size, allocation, boundary, layer.debugImpl().site());
         boolean first;
         synchronized (dev.pools) {
             first = dev.pools.isEmpty();
             dev.pools.addFirst(p);
         }
         if (first) {
-            dma.registerPoolsFile(dev);
+            // device_create_file(dev, &dev_attr_pools) with the device's first pool
+            layer.machine().fs().registerFile(poolsPath(dev), () -> poolsShow(dev), null);
         }
         if (managed) {
-            synchronized (dev.devres) {
-                dev.devres.add(p);
-            }
+            dev.devresAdd(p);
         }
         return Optional.of(p);
+    }
+
+    static String poolsPath(DeviceImpl dev) {
+        return "/sys/devices/platform/" + dev.name() + "/pools";
     }
 
     /** pools_show(). */
@@ -192,7 +200,7 @@ final class DmaPoolImpl implements DmaPool {
             }
         }
         if (b == null) {
-            Optional<DmaBuffer> page = dma.alloc(dev, allocation, gfp & ~Gfp.ZERO, DmaAttrs.NONE, false, site);
+            Optional<DmaBuffer> page = layer.alloc(dev, allocation, gfp & ~Gfp.ZERO, DmaAttrs.NONE, false, site);
             if (page.isEmpty()) {
                 return Optional.empty();
             }
@@ -207,7 +215,7 @@ final class DmaPoolImpl implements DmaPool {
             }
             if (gone) {
                 // destroyed while the page was being allocated: it never joined the pool
-                dma.freeAttrs(dev, allocation, page.get(), DmaAttrs.NONE);
+                layer.freeAttrs(dev, allocation, page.get(), DmaAttrs.NONE);
                 throw destroyedError();
             }
         }
@@ -254,7 +262,7 @@ final class DmaPoolImpl implements DmaPool {
             }
         }
         if (err != null) {
-            dma.log().err(dev.driverName() + " " + dev.name() + ": " + err);
+            layer.log().err(dev.driverName() + " " + dev.name() + ": " + err);
             throw new IllegalStateException("dma_pool_free: " + err);
         }
     }
@@ -279,17 +287,15 @@ final class DmaPoolImpl implements DmaPool {
             last = dev.pools.isEmpty();
         }
         if (last) {
-            dma.removePoolsFile(dev);
+            layer.machine().fs().remove(poolsPath(dev));
         }
-        synchronized (dev.devres) {
-            dev.devres.remove(this);
-        }
+        dev.devresRemove(this);
         if (busy) {
-            dma.log().err(dev.driverName() + " " + dev.name() + ": dma_pool_destroy " + name + " busy");
+            layer.log().err(dev.driverName() + " " + dev.name() + ": dma_pool_destroy " + name + " busy");
             return;
         }
         for (DmaBuffer p : pages) {
-            dma.freeAttrs(dev, allocation, p, DmaAttrs.NONE);
+            layer.freeAttrs(dev, allocation, p, DmaAttrs.NONE);
         }
     }
 

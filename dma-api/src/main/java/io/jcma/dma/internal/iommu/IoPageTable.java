@@ -1,10 +1,10 @@
-package io.jcma.dma.internal;
+package io.jcma.dma.internal.iommu;
 
 import java.util.HashMap;
 
 /**
- * IOMMU page tables for 4 KiB pages: a directory of 512-entry leaf tables, as the last two
- * levels of an x86 or arm64 table. A leaf entry holds the physical pfn and the permission bits:
+ * Mirrors the page tables of drivers/iommu/io-pgtable-arm.c for 4 KiB pages: a directory of
+ * 512-entry leaf tables, as the last two levels of an x86 or arm64 table. A leaf entry holds the physical pfn and the permission bits:
  * <pre>
  *    63                                   2   1   0
  *   +--------------------------------------+---+---+

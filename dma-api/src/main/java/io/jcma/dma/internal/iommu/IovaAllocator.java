@@ -1,11 +1,11 @@
-package io.jcma.dma.internal;
+package io.jcma.dma.internal.iommu;
 
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An IOVA allocator in page frames, top-down like drivers/iommu/iova.c's rbtree allocator: the
- * highest size-aligned free range below the limit. Ranges are kept in a sorted map (lo to hi,
+ * Mirrors drivers/iommu/iova.c: an IOVA allocator in page frames, top-down like its rbtree
+ * allocator, the highest size-aligned free range below the limit. Ranges are kept in a sorted map (lo to hi,
  * inclusive) instead of an rbtree with a cached node; the answers are the same.
  *
  * <ol>

@@ -1,4 +1,4 @@
-package io.jcma.dma.internal;
+package io.jcma.dma.internal.swiotlb;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

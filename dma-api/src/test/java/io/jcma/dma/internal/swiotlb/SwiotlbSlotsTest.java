@@ -1,4 +1,4 @@
-package io.jcma.dma.internal;
+package io.jcma.dma.internal.swiotlb;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,19 +1,29 @@
-package io.jcma.dma;
+package io.jcma.dma.internal;
+
+import io.jcma.dma.Dma;
+import io.jcma.dma.Scatterlist;
 
 import io.jcma.cma.mm.Mm;
 import io.jcma.cma.mm.PhysicalMemory;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-final class ScatterlistImpl implements Scatterlist {
+/**
+ * Mirrors struct sg_table and sg_alloc_table_from_pages() of lib/scatterlist.c: the CPU entries,
+ * and once mapped the DMA segments the ops wrote (sg_dma_address, sg_dma_len) and what undoes
+ * them. The list's monitor is held across a map, unmap or sync of it.
+ */
+public final class ScatterlistImpl implements Scatterlist {
     final MemorySegment[] bufs;
-    final long[] dmaAddr;
-    final long[] dmaLen;
+    private final long[] dmaAddr;
+    private final long[] dmaLen;
+    /** DMA segments while mapped, 0 otherwise. */
     int mapped;
-    /** Per mapped CPU entry, what DmaImpl needs to undo it. */
-    List<DmaImpl.Mapping> mappings;
+    /** Per mapped CPU entry, what the ops need to undo it. */
+    List<Mapping> mappings;
     DeviceImpl mappedBy;
 
     private ScatterlistImpl(MemorySegment[] bufs) {
@@ -22,7 +32,7 @@ final class ScatterlistImpl implements Scatterlist {
         this.dmaLen = new long[bufs.length];
     }
 
-    static ScatterlistImpl of(List<MemorySegment> bufs) {
+    public static ScatterlistImpl of(List<MemorySegment> bufs) {
         if (bufs.isEmpty()) {
             throw new IllegalArgumentException("entries: 0 (expected: at least one)");
         }
@@ -34,7 +44,7 @@ final class ScatterlistImpl implements Scatterlist {
         return new ScatterlistImpl(bufs.toArray(MemorySegment[]::new));
     }
 
-    static ScatterlistImpl fromPages(Dma dma, long[] pfns, long offset, long length, long maxSegment) {
+    public static ScatterlistImpl fromPages(Dma dma, long[] pfns, long offset, long length, long maxSegment) {
         if (pfns.length == 0 || offset < 0 || offset >= Mm.PAGE_SIZE || length <= 0
                 || offset + length > Mm.pfnPhys(pfns.length)) {
             throw new IllegalArgumentException("pages: " + pfns.length + " offset: " + offset + " length: " + length
@@ -66,6 +76,26 @@ final class ScatterlistImpl implements Scatterlist {
             i = j;
         }
         return of(out);
+    }
+
+    /** sg_dma_address() and sg_dma_len() of DMA segment {@code i}, as the ops write them. */
+    void setSegment(int i, long dma, long len) {
+        dmaAddr[i] = dma;
+        dmaLen[i] = len;
+    }
+
+    /** A merged segment grows (__finalise_sg). */
+    void setSegmentLength(int i, long len) {
+        dmaLen[i] = len;
+    }
+
+    /** The list is no longer mapped: no segments, nothing to undo. */
+    void clearMapping() {
+        mapped = 0;
+        mappings = null;
+        mappedBy = null;
+        Arrays.fill(dmaAddr, 0);
+        Arrays.fill(dmaLen, 0);
     }
 
     @Override

@@ -1,35 +1,48 @@
-package io.jcma.dma;
+package io.jcma.dma.internal;
 
 import io.jcma.cma.Cma;
 import io.jcma.cma.mm.Mm;
+import io.jcma.dma.Device;
+import io.jcma.dma.DeviceMemory;
+import io.jcma.dma.Dma;
+import io.jcma.dma.IommuDomain;
+import io.jcma.dma.internal.iommu.IommuDomainImpl;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-final class DeviceImpl implements Device {
-    final DmaImpl dma;
+/**
+ * Mirrors struct device as kernel/dma sees it (include/linux/device.h): dma_mask,
+ * coherent_dma_mask, bus_dma_limit, the dma-ranges offset, cma_area, dma_parms, and the DMA ops
+ * chosen once at creation, as of_dma_configure() and iommu_setup_dma_ops() choose them; with
+ * the bound driver and its devres list (drivers/base/dd.c, devres.c).
+ */
+public final class DeviceImpl implements Device {
+    /** The layer the device belongs to: a device of another layer is refused by its calls. */
+    final DmaImpl layer;
     private final String name;
     private volatile String driver;
-    volatile long dmaMask;
-    volatile long coherentDmaMask;
+    private volatile long dmaMask;
+    private volatile long coherentDmaMask;
     private final long busOffset;
     private final long busDmaLimit;
     private final int numaNode;
     private final Cma cmaArea;
-    final IommuDomainImpl iommu;
+    private final Optional<IommuDomain> iommu;
+    private final DmaMapOps ops;
     private final long maxSegmentSize;
     private final long segmentBoundaryMask;
     private final DeviceMemoryImpl memory;
-    /** devres: release actions of managed resources, run last-in first-out at unbind. */
-    final List<Object> devres = new ArrayList<>();
+    /** devres: managed resources (buffers, pools), released last-in first-out at unbind. */
+    private final List<Object> devres = new ArrayList<>();
     /** device_lock(): bind and unbind each happen whole, one at a time. */
     final Object deviceLock = new Object();
     /** dev->dma_pools, newest first as list_add keeps them. */
     final List<DmaPoolImpl> pools = new ArrayList<>();
 
-    private DeviceImpl(DmaImpl dma, B b) {
-        this.dma = dma;
+    private DeviceImpl(DmaImpl layer, B b) {
+        this.layer = layer;
         this.name = b.name;
         this.driver = b.driver;
         this.dmaMask = b.dmaMask;
@@ -38,10 +51,11 @@ final class DeviceImpl implements Device {
         this.busDmaLimit = b.busDmaLimit;
         this.numaNode = b.nid;
         this.cmaArea = b.cma;
-        this.iommu = (IommuDomainImpl) b.iommu;
+        this.iommu = Optional.ofNullable(b.iommu);
+        this.ops = layer.chooseOps(b.iommu);
         this.maxSegmentSize = b.maxSeg;
         this.segmentBoundaryMask = b.boundary;
-        this.memory = new DeviceMemoryImpl(dma, this);
+        this.memory = new DeviceMemoryImpl(this, layer.iomem(), layer.debugImpl());
     }
 
     @Override
@@ -62,6 +76,40 @@ final class DeviceImpl implements Device {
 
     void setDriver(String d) {
         driver = d;
+    }
+
+    /** devres_add(). */
+    void devresAdd(Object resource) {
+        synchronized (devres) {
+            devres.add(resource);
+        }
+    }
+
+    /** devres_remove(): the driver freed the resource itself. */
+    void devresRemove(Object resource) {
+        synchronized (devres) {
+            devres.remove(resource);
+        }
+    }
+
+    /** Takes every managed resource, newest first (devres_release_all's order). */
+    List<Object> devresTakeAll() {
+        List<Object> res;
+        synchronized (devres) {
+            res = new ArrayList<>(devres);
+            devres.clear();
+        }
+        return res.reversed();
+    }
+
+    /** *dev->dma_mask = mask, once dma_supported() said yes. */
+    void setDmaMask(long mask) {
+        dmaMask = mask;
+    }
+
+    /** dev->coherent_dma_mask = mask, once dma_supported() said yes. */
+    void setCoherentDmaMask(long mask) {
+        coherentDmaMask = mask;
     }
 
     @Override
@@ -96,7 +144,12 @@ final class DeviceImpl implements Device {
 
     @Override
     public Optional<IommuDomain> iommu() {
-        return Optional.ofNullable(iommu);
+        return iommu;
+    }
+
+    /** The device's DMA ops, chosen when it was built. */
+    DmaMapOps ops() {
+        return ops;
     }
 
     @Override
@@ -140,8 +193,9 @@ final class DeviceImpl implements Device {
         return driverName() + " " + name;
     }
 
+    /** The parameters of device_add(), checked when the device is built. */
     static final class B implements Builder {
-        private final DmaImpl dma;
+        private final DmaImpl layer;
         private final String name;
         private String driver;
         private long dmaMask = Dma.bitMask(32);
@@ -150,15 +204,15 @@ final class DeviceImpl implements Device {
         private long busDmaLimit;
         private int nid = Mm.NUMA_NO_NODE;
         private Cma cma;
-        private IommuDomain iommu;
+        private IommuDomainImpl iommu;
         private long maxSeg = 65536;
         private long boundary = 0xffff_ffffL;
 
-        B(DmaImpl dma, String name) {
+        B(DmaImpl layer, String name) {
             if (name == null || name.isEmpty()) {
                 throw new IllegalArgumentException("name: " + name + " (expected: a device name)");
             }
-            this.dma = dma;
+            this.layer = layer;
             this.name = name;
         }
 
@@ -213,7 +267,7 @@ final class DeviceImpl implements Device {
 
         @Override
         public Builder iommu(IommuDomain domain) {
-            iommu = domain;
+            iommu = (IommuDomainImpl) domain;
             return this;
         }
 
@@ -244,7 +298,13 @@ final class DeviceImpl implements Device {
                 throw new IllegalArgumentException("segmentBoundaryMask: 0x" + Long.toHexString(boundary)
                         + " (expected: 2^n - 1, at least 0xfff)");
             }
-            return dma.register(new DeviceImpl(dma, this));
+            if (cma != null && layer.machine().cma().areas().stream().noneMatch(a -> a == cma)) {
+                throw new IllegalArgumentException("cmaArea: " + cma.name() + " (expected: an area of this machine)");
+            }
+            if (iommu != null && !iommu.attach(layer)) {
+                throw new IllegalArgumentException("iommu: " + iommu + " (expected: a domain of this DMA layer's devices)");
+            }
+            return layer.register(new DeviceImpl(layer, this));
         }
     }
 }

@@ -1,7 +1,14 @@
-package io.jcma.dma;
+package io.jcma.dma.internal.debug;
 
+import io.jcma.cma.kernel.CallSite;
 import io.jcma.cma.kernel.KernelLog;
 import io.jcma.cma.mm.Mm;
+import io.jcma.dma.Device;
+import io.jcma.dma.Dma;
+import io.jcma.dma.DmaDebug;
+import io.jcma.dma.DmaDebugError;
+import io.jcma.dma.DmaDirection;
+import io.jcma.dma.Scatterlist;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,33 +19,53 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * kernel/dma/debug.c: an entry per mapping and coherent allocation, keyed by device and DMA
- * address; every unmap, free and sync is checked against them. Reports are counted, kept, and
- * logged as the kernel's WARN does (only the first {@code num_errors} unless all_errors).
+ * Mirrors kernel/dma/debug.c: an entry per mapping and coherent allocation, keyed by device and
+ * DMA address; every unmap, free and sync is checked against them. Reports are counted, kept,
+ * and logged as the kernel's WARN does (only the first {@code num_errors} unless all_errors).
+ * The dispatcher calls the debug_dma_* hooks below after (map, alloc) or before (unmap, free,
+ * sync) the ops do their work, as kernel/dma/mapping.c does; {@link DmaDebugFs} is its debugfs.
  *
  * <p>Beyond the kernel: the last freed ranges of each device are remembered so that a device
  * access to them is a fault (use after free from the device side).
+ *
+ * <p>Locking: one monitor (this) guards the entries, the freed ranges and the counters; it is
+ * never held while logging, and nothing else is taken under it.
  */
-final class DmaDebugImpl implements DmaDebug {
-    static final int SINGLE = 0;
-    static final int SG = 1;
-    static final int COHERENT = 2;
-    private static final String[] TYPE = {"single", "scather-gather", "coherent"};
+public final class DmaDebugImpl implements DmaDebug {
+    /** dma_debug_type: what kind of mapping an entry is, with the names debug.c prints. */
+    public enum Type {
+        SINGLE("single"), SG("scather-gather"), COHERENT("coherent");
 
-    static final int MAP_ERR_NA = 0;
-    static final int MAP_ERR_NOT_CHECKED = 1;
-    static final int MAP_ERR_CHECKED = 2;
-    private static final String[] MAPERR = {"dma map error check not applicable", "dma map error not checked",
-        "dma map error checked"};
+        private final String kernelName;
+
+        Type(String kernelName) {
+            this.kernelName = kernelName;
+        }
+    }
+
+    /** map_err_types, with the names debug.c prints. */
+    private enum MapErr {
+        NA("dma map error check not applicable"), NOT_CHECKED("dma map error not checked"),
+        CHECKED("dma map error checked");
+
+        private final String kernelName;
+
+        MapErr(String kernelName) {
+            this.kernelName = kernelName;
+        }
+    }
+
+    /** Finds the driver's frame for a report: the first one outside the DMA layer's code. */
+    private static final CallSite CALLER = CallSite.outside(DmaDebugImpl.class);
 
     private static final int HASH_FN_SHIFT = 13;
     private static final long HASH_SIZE = 16384;
     private static final int FREED_REMEMBERED = 4096;
 
     /** struct dma_debug_entry. */
-    static final class Entry {
-        DeviceImpl dev;
-        int type;
+    private static final class Entry {
+        Device dev;
+        Type type;
         long dmaAddr;
         long size;
         DmaDirection dir;
@@ -46,11 +73,11 @@ final class DmaDebugImpl implements DmaDebug {
         int sgMappedEnts;
         long pfn;
         long offset;
-        int mapErr;
+        MapErr mapErr = MapErr.NA;
         String site;
     }
 
-    private record Freed(DeviceImpl dev, long dma, long size, String site) {
+    private record Freed(Device dev, long dma, long size, String site) {
     }
 
     private final boolean enabled;
@@ -60,10 +87,12 @@ final class DmaDebugImpl implements DmaDebug {
     private final List<DmaDebugError> errors = new ArrayList<>();
     private final Deque<Freed> freed = new ArrayDeque<>();
     private long errorCount;
+    /** num_errors: reports still to print (debugfs, read-write). */
     volatile long showNumErrors = 1;
+    /** all_errors: print every report (debugfs, read-write). */
     volatile long showAllErrors;
 
-    DmaDebugImpl(boolean enabled, KernelLog log) {
+    public DmaDebugImpl(boolean enabled, KernelLog log) {
         this.enabled = enabled;
         this.log = log;
     }
@@ -73,34 +102,16 @@ final class DmaDebugImpl implements DmaDebug {
         return enabled;
     }
 
-    /** The caller outside the DMA layer, as "Class.method(File:line)". */
-    String site() {
-        if (!enabled) {
-            return "-";
-        }
-        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(s -> s
-                .filter(f -> !layerClass(f.getDeclaringClass()))
-                .findFirst()
-                .map(f -> f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")")
-                .orElse("-"));
-    }
-
-    private static final java.security.CodeSource LAYER = DmaDebugImpl.class.getProtectionDomain().getCodeSource();
-
-    /** Whether {@code c} is part of the DMA layer (or the JDK), not a driver calling it. */
-    private static boolean layerClass(Class<?> c) {
-        if (c.getName().startsWith("java.")) {
-            return true;
-        }
-        if (!c.getPackageName().startsWith("io.jcma.dma")) {
-            return false;
-        }
-        java.security.CodeSource cs = c.getProtectionDomain().getCodeSource();
-        return cs == null || LAYER == null || cs.getLocation().equals(LAYER.getLocation());
+    /**
+     * The caller outside the DMA layer, as "Class.method(File:line)": what the kernel's
+     * debug_dma_* hooks record as the mapping's stack (dma_debug_entry.stack).
+     */
+    public String site() {
+        return enabled ? CALLER.find() : "-";
     }
 
     /** err_printk(). */
-    private void err(DeviceImpl dev, Entry entry, String msg, long addr, long size, DmaDirection dir) {
+    private void err(Device dev, Entry entry, String msg, long addr, long size, DmaDirection dir) {
         String site = entry != null ? entry.site : site();
         DmaDebugError e = new DmaDebugError(dev.driverName(), dev.name(), msg, addr, size, dir, site);
         boolean show;
@@ -195,7 +206,7 @@ final class DmaDebugImpl implements DmaDebug {
         return bestFit(c, ref);
     }
 
-    private Entry ref(DeviceImpl dev, int type, long dma, long size, DmaDirection dir) {
+    private Entry ref(Device dev, Type type, long dma, long size, DmaDirection dir) {
         Entry r = new Entry();
         r.dev = dev;
         r.type = type;
@@ -205,11 +216,11 @@ final class DmaDebugImpl implements DmaDebug {
         return r;
     }
 
-    void allocCoherent(DeviceImpl dev, long size, long dma, long phys, String site) {
+    public void allocCoherent(Device dev, long size, long dma, long phys, String site) {
         if (!enabled) {
             return;
         }
-        Entry e = ref(dev, COHERENT, dma, size, DmaDirection.BIDIRECTIONAL);
+        Entry e = ref(dev, Type.COHERENT, dma, size, DmaDirection.BIDIRECTIONAL);
         e.pfn = Mm.pfnDown(phys);
         e.offset = phys & (Mm.PAGE_SIZE - 1);
         e.site = site;
@@ -217,54 +228,54 @@ final class DmaDebugImpl implements DmaDebug {
     }
 
     /** debug_dma_free_coherent(): true when the free matched a live allocation. */
-    boolean freeCoherent(DeviceImpl dev, long size, long dma, long phys) {
+    public boolean freeCoherent(Device dev, long size, long dma, long phys) {
         if (!enabled) {
             return true;
         }
-        Entry r = ref(dev, COHERENT, dma, size, DmaDirection.BIDIRECTIONAL);
+        Entry r = ref(dev, Type.COHERENT, dma, size, DmaDirection.BIDIRECTIONAL);
         r.pfn = Mm.pfnDown(phys);
         r.offset = phys & (Mm.PAGE_SIZE - 1);
         return checkUnmap(r);
     }
 
-    void mapPage(DeviceImpl dev, long phys, long size, DmaDirection dir, long dma, String site) {
+    public void mapPage(Device dev, long phys, long size, DmaDirection dir, long dma, String site) {
         if (!enabled || dma == Dma.DMA_MAPPING_ERROR) {
             return;
         }
-        Entry e = ref(dev, SINGLE, dma, size, dir);
+        Entry e = ref(dev, Type.SINGLE, dma, size, dir);
         e.pfn = Mm.pfnDown(phys);
         e.offset = phys & (Mm.PAGE_SIZE - 1);
-        e.mapErr = MAP_ERR_NOT_CHECKED;
+        e.mapErr = MapErr.NOT_CHECKED;
         e.site = site;
         add(e);
     }
 
     /** debug_dma_mapping_error(). */
-    synchronized void mappingError(DeviceImpl dev, long dma) {
+    public synchronized void mappingError(Device dev, long dma) {
         if (!enabled) {
             return;
         }
         for (Entry e : hash.getOrDefault(dma, List.of())) {
-            if (e.dev == dev && e.mapErr == MAP_ERR_NOT_CHECKED) {
-                e.mapErr = MAP_ERR_CHECKED;
+            if (e.dev == dev && e.mapErr == MapErr.NOT_CHECKED) {
+                e.mapErr = MapErr.CHECKED;
                 break;
             }
         }
     }
 
-    boolean unmapPage(DeviceImpl dev, long dma, long size, DmaDirection dir) {
+    public boolean unmapPage(Device dev, long dma, long size, DmaDirection dir) {
         if (!enabled) {
             return true;
         }
-        return checkUnmap(ref(dev, SINGLE, dma, size, dir));
+        return checkUnmap(ref(dev, Type.SINGLE, dma, size, dir));
     }
 
-    void mapSg(DeviceImpl dev, ScatterlistImpl sg, int nents, int mapped, DmaDirection dir, long[] phys, String site) {
+    public void mapSg(Device dev, Scatterlist sg, int nents, int mapped, DmaDirection dir, long[] phys, String site) {
         if (!enabled) {
             return;
         }
         for (int i = 0; i < mapped; i++) {
-            Entry e = ref(dev, SG, sg.dmaAddr[i], sg.dmaLen[i], dir);
+            Entry e = ref(dev, Type.SG, sg.dmaAddress(i), sg.dmaLength(i), dir);
             e.pfn = Mm.pfnDown(phys[i]);
             e.offset = phys[i] & (Mm.PAGE_SIZE - 1);
             e.sgCallEnts = nents;
@@ -274,7 +285,7 @@ final class DmaDebugImpl implements DmaDebug {
         }
     }
 
-    boolean unmapSg(DeviceImpl dev, ScatterlistImpl sg, int nelems, DmaDirection dir) {
+    public boolean unmapSg(Device dev, Scatterlist sg, int nelems, DmaDirection dir) {
         if (!enabled) {
             return true;
         }
@@ -284,7 +295,7 @@ final class DmaDebugImpl implements DmaDebug {
             if (mappedEnts != 0 && i >= mappedEnts) {
                 break;
             }
-            Entry r = ref(dev, SG, sg.dmaAddr[i], sg.dmaLen[i], dir);
+            Entry r = ref(dev, Type.SG, sg.dmaAddress(i), sg.dmaLength(i), dir);
             r.sgCallEnts = nelems;
             if (i == 0) {
                 Entry e = findExact(r);
@@ -298,7 +309,7 @@ final class DmaDebugImpl implements DmaDebug {
     /** check_unmap(): false when nothing was found to free. */
     private boolean checkUnmap(Entry ref) {
         Entry e = findExact(ref);
-        DeviceImpl dev = ref.dev;
+        Device dev = ref.dev;
         if (e == null) {
             if (ref.dmaAddr == Dma.DMA_MAPPING_ERROR) {
                 err(dev, null, "device driver tries to free an invalid DMA memory address", ref.dmaAddr, ref.size, ref.dir);
@@ -314,14 +325,14 @@ final class DmaDebugImpl implements DmaDebug {
         }
         if (ref.type != e.type) {
             err(dev, e, "device driver frees DMA memory with wrong function [device address=" + hex(ref.dmaAddr)
-                    + "] [size=" + ref.size + " bytes] [mapped as " + TYPE[e.type] + "] [unmapped as " + TYPE[ref.type]
+                    + "] [size=" + ref.size + " bytes] [mapped as " + e.type.kernelName + "] [unmapped as " + ref.type.kernelName
                     + "]", ref.dmaAddr, ref.size, e.dir);
-        } else if (e.type == COHERENT && (ref.pfn != e.pfn || ref.offset != e.offset)) {
+        } else if (e.type == Type.COHERENT && (ref.pfn != e.pfn || ref.offset != e.offset)) {
             err(dev, e, "device driver frees DMA memory with different CPU address [device address=" + hex(ref.dmaAddr)
                     + "] [size=" + ref.size + " bytes] [cpu alloc address=" + hex(Mm.pfnPhys(e.pfn) + e.offset)
                     + "] [cpu free address=" + hex(Mm.pfnPhys(ref.pfn) + ref.offset) + "]", ref.dmaAddr, ref.size, e.dir);
         }
-        if (ref.sgCallEnts != 0 && ref.type == SG && ref.sgCallEnts != e.sgCallEnts) {
+        if (ref.sgCallEnts != 0 && ref.type == Type.SG && ref.sgCallEnts != e.sgCallEnts) {
             err(dev, e, "device driver frees DMA sg list with different entry count [map count=" + e.sgCallEnts
                     + "] [unmap count=" + ref.sgCallEnts + "]", ref.dmaAddr, ref.size, e.dir);
         }
@@ -330,9 +341,9 @@ final class DmaDebugImpl implements DmaDebug {
                     + "] [size=" + ref.size + " bytes] [mapped with " + e.dir.kernelName() + "] [unmapped with "
                     + ref.dir.kernelName() + "]", ref.dmaAddr, ref.size, e.dir);
         }
-        if (e.mapErr == MAP_ERR_NOT_CHECKED) {
+        if (e.mapErr == MapErr.NOT_CHECKED) {
             err(dev, e, "device driver failed to check map error[device address=" + hex(ref.dmaAddr) + "] [size="
-                    + ref.size + " bytes] [mapped as " + TYPE[e.type] + "]", ref.dmaAddr, ref.size, e.dir);
+                    + ref.size + " bytes] [mapped as " + e.type.kernelName + "]", ref.dmaAddr, ref.size, e.dir);
         }
         remove(e);
         rememberFreed(dev, e.dmaAddr, e.size, e.site);
@@ -340,7 +351,7 @@ final class DmaDebugImpl implements DmaDebug {
     }
 
     /** check_sync(). */
-    void sync(DeviceImpl dev, int type, long dma, long size, DmaDirection dir, boolean toCpu, int sgCallEnts) {
+    public void sync(Device dev, Type type, long dma, long size, DmaDirection dir, boolean toCpu, int sgCallEnts) {
         if (!enabled) {
             return;
         }
@@ -374,16 +385,16 @@ final class DmaDebugImpl implements DmaDebug {
                     + "] [size=" + e.size + " bytes] [mapped with " + e.dir.kernelName() + "] [synced with "
                     + dir.kernelName() + "]", dma, size, e.dir);
         }
-        if (sgCallEnts != 0 && type == SG && sgCallEnts != e.sgCallEnts) {
+        if (sgCallEnts != 0 && type == Type.SG && sgCallEnts != e.sgCallEnts) {
             err(dev, e, "device driver syncs DMA sg list with different entry count [map count=" + e.sgCallEnts
                     + "] [sync count=" + sgCallEnts + "]", dma, size, e.dir);
         }
     }
 
     /** The sg entry count of the mapping at {@code dma} (get_nr_mapped_entries). */
-    synchronized int mappedEntries(DeviceImpl dev, long dma) {
+    public synchronized int mappedEntries(Device dev, long dma) {
         for (Entry e : hash.getOrDefault(dma, List.of())) {
-            if (e.dev == dev && e.type == SG) {
+            if (e.dev == dev && e.type == Type.SG) {
                 return e.sgMappedEnts;
             }
         }
@@ -391,7 +402,7 @@ final class DmaDebugImpl implements DmaDebug {
     }
 
     /** dma_debug_device_change(BUS_NOTIFY_UNBOUND_DRIVER). */
-    void unbound(DeviceImpl dev) {
+    public void unbound(Device dev) {
         if (!enabled) {
             return;
         }
@@ -412,11 +423,11 @@ final class DmaDebugImpl implements DmaDebug {
         }
         err(dev, last, "device driver has pending DMA allocations while released from device [count=" + count
                 + "]\nOne of leaked entries details: [device address=" + hex(last.dmaAddr) + "] [size=" + last.size
-                + " bytes] [mapped with " + last.dir.kernelName() + "] [mapped as " + TYPE[last.type] + "]",
+                + " bytes] [mapped with " + last.dir.kernelName() + "] [mapped as " + last.type.kernelName + "]",
                 last.dmaAddr, last.size, last.dir);
     }
 
-    private synchronized void rememberFreed(DeviceImpl dev, long dma, long size, String site) {
+    private synchronized void rememberFreed(Device dev, long dma, long size, String site) {
         freed.addLast(new Freed(dev, dma, size, site));
         if (freed.size() > FREED_REMEMBERED) {
             freed.removeFirst();
@@ -424,13 +435,13 @@ final class DmaDebugImpl implements DmaDebug {
     }
 
     /** The range is in use again, without a debug entry of its own. */
-    void reused(DeviceImpl dev, long dma, long size) {
+    public void reused(Device dev, long dma, long size) {
         if (enabled) {
             forgetFreed(dev, dma, size);
         }
     }
 
-    private synchronized void forgetFreed(DeviceImpl dev, long dma, long size) {
+    private synchronized void forgetFreed(Device dev, long dma, long size) {
         freed.removeIf(f -> f.dev == dev && f.dma < dma + size && dma < f.dma + f.size);
     }
 
@@ -438,7 +449,7 @@ final class DmaDebugImpl implements DmaDebug {
      * The fault reason when a device access hits memory its driver freed, else null; the hit is
      * also reported like any other misuse.
      */
-    String freedHit(DeviceImpl dev, long dma, long len) {
+    public String freedHit(Device dev, long dma, long len) {
         if (!enabled) {
             return null;
         }
@@ -499,8 +510,8 @@ final class DmaDebugImpl implements DmaDebug {
             for (Entry e : me.getValue()) {
                 long cln = (e.pfn << (Mm.PAGE_SHIFT - 6)) + (e.offset >>> 6);
                 b.append(String.format("%s %s %s idx %d P=%x N=%x D=%x L=%x cln=%s %s %s%n", e.dev.driverName(),
-                        e.dev.name(), TYPE[e.type], me.getKey(), Mm.pfnPhys(e.pfn) + e.offset, e.pfn, e.dmaAddr, e.size,
-                        Mm.pa(cln), e.dir.kernelName(), MAPERR[e.mapErr]));
+                        e.dev.name(), e.type.kernelName, me.getKey(), Mm.pfnPhys(e.pfn) + e.offset, e.pfn, e.dmaAddr, e.size,
+                        Mm.pa(cln), e.dir.kernelName(), e.mapErr.kernelName));
             }
         }
         return b.toString();

@@ -1,0 +1,43 @@
+package io.jcma.dma.internal;
+
+import io.jcma.cma.boot.EarlyBoot;
+import io.jcma.cma.boot.Machine;
+import io.jcma.dma.Dma;
+import io.jcma.dma.DmaOptions;
+import io.jcma.dma.internal.swiotlb.Swiotlb;
+
+import java.util.Optional;
+
+/**
+ * Mirrors the two moments of boot the DMA layer takes part in: mm_core_init()'s call of
+ * swiotlb_init() ({@link Swiotlb#init}), while memblock still hands out memory, and the initcalls
+ * after which the layer exists (dma_debug_init and friends, {@link DmaImpl#create}).
+ */
+public final class DmaHook implements Dma.Hook {
+    private final DmaOptions options;
+    private Optional<Swiotlb.Reservation> reservation = Optional.empty();
+    private volatile Dma dma;
+
+    public DmaHook(DmaOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public void memInit(EarlyBoot early) {
+        reservation = Swiotlb.init(early, options.swiotlbAny());
+    }
+
+    @Override
+    public void late(Machine machine) {
+        dma = DmaImpl.create(machine, options, reservation);
+    }
+
+    @Override
+    public Dma dma() {
+        Dma d = dma;
+        if (d == null) {
+            throw new IllegalStateException("dma: the machine has not booted with this hook yet");
+        }
+        return d;
+    }
+}
