@@ -45,8 +45,8 @@ import java.util.ServiceLoader;
  *   <li>With a device tree (arm64's arm64_memblock_init()): /reserved-memory's static regions
  *       are reserved, then the /memreserve/ entries, then the dynamic regions are placed and
  *       every region initialised by the init function its compatible selects: cma-core's
- *       (CMA pools, DMA pools), then the boot hooks' ({@link BootHook#reservedMemHandlers});
- *       none leaves a carve-out.</li>
+ *       (CMA pools), then the boot hooks' ({@link BootHook#reservedMemHandlers}: the DMA
+ *       layer's coherent pools); none leaves a carve-out.</li>
  *   <li>Zone ranges are computed and logged ("Zone ranges:", "Early memory node ranges").</li>
  *   <li>Boot hooks reserve what they own.</li>
  *   <li>dma_contiguous_reserve(): the per-node areas, then the default area "reserved".</li>
@@ -210,7 +210,7 @@ public final class Machine implements AutoCloseable {
         List<ReservedRegion> regions = List.of();
         long dmaLimit = platform.dmaLimit();
         if (dt != null) {
-            List<ReservedMemHandler> table = new ArrayList<>(List.of(DmaContiguous.RMEM_CMA, DmaCoherent.RMEM_DMA));
+            List<ReservedMemHandler> table = new ArrayList<>(List.of(DmaContiguous.RMEM_CMA));
             for (BootHook h : hooks) {
                 table.addAll(h.reservedMemHandlers());
             }

@@ -1,14 +1,16 @@
 package io.jcma.cma.kernel;
 
 import java.security.CodeSource;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The caller of a layer, as the kernel's {@code _RET_IP_} / {@code %pS} names it in a report: the
  * first stack frame that belongs neither to the JDK nor to one of the layers given. A layer is
- * the code source (jar or classes directory) of an anchor class, so the test is the same on the
- * module path and the class path, and no package name is written down twice.
+ * named by an anchor class: its frames are those of the anchor's package and the packages below
+ * it that come from the anchor's code source (jar or classes directory). Both tests matter: in
+ * one shaded jar every layer shares a code source, and on a test class path a test shares its
+ * package with the layer it tests. No package name is written down twice.
  *
  * <pre>{@code
  *   static final CallSite CALLER = CallSite.outside(Cma.class);     // once per layer
@@ -18,30 +20,48 @@ import java.util.Objects;
 public final class CallSite {
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
-    private final List<String> layers;
+    /** The frames of one layer: a package and those below it, from one code source. */
+    private record Layer(String pkg, String location) {
+        boolean owns(Class<?> c, String where) {
+            String p = c.getPackageName();
+            return where.equals(location) && (p.equals(pkg) || p.startsWith(pkg + "."));
+        }
+    }
 
-    private CallSite(List<String> layers) {
+    private final List<Layer> layers;
+
+    private CallSite(List<Layer> layers) {
         this.layers = layers;
     }
 
     /**
-     * A finder that skips the frames of the code sources of {@code anchors}.
+     * A finder that skips the frames of the layers {@code anchors} name.
      *
-     * @throws IllegalArgumentException if no anchor is given
+     * @throws IllegalArgumentException if no anchor is given, or an anchor has no code source
+     *                                  (a JDK class)
      */
     public static CallSite outside(Class<?>... anchors) {
         if (anchors.length == 0) {
             throw new IllegalArgumentException("anchors: none (expected: at least one class of the layer)");
         }
-        List<String> locations = java.util.Arrays.stream(anchors).map(CallSite::location).filter(Objects::nonNull)
-                .distinct().toList();
-        return new CallSite(locations);
+        List<Layer> out = new ArrayList<>();
+        for (Class<?> a : anchors) {
+            String where = location(a);
+            if (where == null) {
+                throw new IllegalArgumentException("anchor: " + a.getName() + " (expected: a class with a code source)");
+            }
+            Layer l = new Layer(a.getPackageName(), where);
+            if (!out.contains(l)) {
+                out.add(l);
+            }
+        }
+        return new CallSite(List.copyOf(out));
     }
 
-    /** This finder with the code sources of {@code anchors} skipped too (a layer above this one). */
+    /** This finder with the layers {@code anchors} name skipped too (a layer above this one). */
     public CallSite also(Class<?>... anchors) {
-        List<String> more = new java.util.ArrayList<>(layers);
-        for (String l : outside(anchors).layers) {
+        List<Layer> more = new ArrayList<>(layers);
+        for (Layer l : outside(anchors).layers) {
             if (!more.contains(l)) {
                 more.add(l);
             }
@@ -63,8 +83,16 @@ public final class CallSite {
             return true;
         }
         String where = location(c);
-        // JDK classes have no code source; neither do hidden classes (lambda forms)
-        return where == null || layers.contains(where);
+        // JDK classes have no code source
+        if (where == null) {
+            return true;
+        }
+        for (Layer l : layers) {
+            if (l.owns(c, where)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String location(Class<?> c) {

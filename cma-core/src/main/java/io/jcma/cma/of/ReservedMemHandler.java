@@ -12,9 +12,9 @@ import java.util.Objects;
  * (__reserved_mem_init_node()); none matching leaves the region a plain carve-out, and a
  * refusal by the last one tried gives its memory back ("compatible matching fail").
  *
- * <p>cma-core's own entries come first: "cma" (rmem_cma_setup() of kernel/dma/contiguous.c)
- * and, for now, "dma" (rmem_dma_setup() of kernel/dma/coherent.c). A layer above adds its
- * entries through its boot hook, which the boot asks before it scans the device tree.
+ * <p>cma-core's own entry comes first: "cma" (rmem_cma_setup() of kernel/dma/contiguous.c). A
+ * layer above adds its entries through its boot hook, which the boot asks before it scans the
+ * device tree: the DMA layer's "dma" (rmem_dma_setup() of kernel/dma/coherent.c).
  *
  * @param name       the entry's name, as in the kernel's table ("cma", "dma")
  * @param compatible the compatible string it handles ("shared-dma-pool")

@@ -2,16 +2,19 @@ package io.jcma.dma.internal;
 
 import io.jcma.cma.boot.EarlyBoot;
 import io.jcma.cma.boot.Machine;
+import io.jcma.cma.of.ReservedMemHandler;
 import io.jcma.dma.Dma;
 import io.jcma.dma.DmaOptions;
 import io.jcma.dma.internal.swiotlb.Swiotlb;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Mirrors the two moments of boot the DMA layer takes part in: mm_core_init()'s call of
- * swiotlb_init() ({@link Swiotlb#init}), while memblock still hands out memory, and the initcalls
- * after which the layer exists (dma_debug_init and friends, {@link DmaImpl#create}).
+ * Mirrors the moments of boot the DMA layer takes part in: the reserved-memory table, where it
+ * declares rmem_dma_setup() ({@link Coherent}); mm_core_init()'s call of swiotlb_init()
+ * ({@link Swiotlb#init}), while memblock still hands out memory; and the initcalls after which
+ * the layer exists (dma_debug_init and friends, {@link DmaImpl#create}).
  */
 public final class DmaHook implements Dma.Hook {
     private final DmaOptions options;
@@ -20,6 +23,11 @@ public final class DmaHook implements Dma.Hook {
 
     public DmaHook(DmaOptions options) {
         this.options = options;
+    }
+
+    @Override
+    public List<ReservedMemHandler> reservedMemHandlers() {
+        return List.of(Coherent.RMEM_DMA);
     }
 
     @Override

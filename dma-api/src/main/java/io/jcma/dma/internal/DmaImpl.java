@@ -101,6 +101,8 @@ public final class DmaImpl implements Dma {
      * is the one {@code r} reserved during boot, none without.
      */
     public static DmaImpl create(Machine machine, DmaOptions options, Optional<Swiotlb.Reservation> r) {
+        // CMA's allocation owners name the driver calling the DMA API, not the DMA layer
+        machine.cma().addLayerAbove(Dma.class);
         DmaImpl d = new DmaImpl(machine, options, r);
         DmaDebugFs.register(machine.fs(), d.debug);
         if (d.debug.enabled()) {

@@ -56,7 +56,7 @@ public final class DmaDebugImpl implements DmaDebug {
     }
 
     /** Finds the driver's frame for a report: the first one outside the DMA layer's code. */
-    private static final CallSite CALLER = CallSite.outside(DmaDebugImpl.class);
+    private static final CallSite CALLER = CallSite.outside(Dma.class);
 
     private static final int HASH_FN_SHIFT = 13;
     private static final long HASH_SIZE = 16384;
