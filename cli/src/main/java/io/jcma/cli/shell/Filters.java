@@ -61,7 +61,8 @@ final class Filters {
     private static int headTail(Call c, boolean head) {
         List<String> args = new ArrayList<>();
         for (String a : c.args()) {
-            args.add(a.matches("-\\d+") ? "-n" + a.substring(1) : a);
+            boolean value = !args.isEmpty() && List.of("-n", "-c", "--lines", "--bytes").contains(args.getLast());
+            args.add(a.matches("-\\d+") && !value ? "-n" + a.substring(1) : a);
         }
         Call cc = new Call(c.name(), args, c.stdin(), c.out(), c.err(), c.sh());
         Getopt g = options(cc, "n:c:qv", Map.of("lines", 'n', "bytes", 'c', "quiet", 'q', "silent", 'q',

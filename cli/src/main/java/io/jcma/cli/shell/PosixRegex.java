@@ -64,7 +64,7 @@ final class PosixRegex {
                 } else if ("bBwWsS".indexOf(n) >= 0 || Character.isDigit(n)) {
                     re.append('\\').append(n);
                 } else {
-                    re.append(Pattern.quote(String.valueOf(n)));
+                    re.append(literal(n));
                 }
             } else if (c == '[') {
                 i = bracket(p, i, re);
@@ -102,13 +102,18 @@ final class PosixRegex {
             } else if (c == '.') {
                 re.append('.');
             } else {
-                re.append(Pattern.quote(String.valueOf(c)));
+                re.append(literal(c));
             }
         }
         if (depth > 0) {
             throw new BadPattern("Unmatched ( or \\(");
         }
         return re.toString();
+    }
+
+    /** One character matched as itself: a backslash before any non-alphanumeric is literal in Java. */
+    private static String literal(char c) {
+        return Character.isLetterOrDigit(c) ? String.valueOf(c) : "\\" + c;
     }
 
     private static boolean interval(String p, int i) {
