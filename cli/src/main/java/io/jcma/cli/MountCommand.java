@@ -32,9 +32,10 @@ import java.util.concurrent.CountDownLatch;
                 "Unmounts on Ctrl-C, or when COMMAND (after --) ends. Needs /dev/fuse and libfuse3 (apt-get install "
                         + "fuse3 libfuse3-3); as a user, fusermount3. After a crash: fusermount3 -u DIR."},
         footerHeading = "%nExample:%n",
-        footer = {"  mkdir -p /tmp/m && ./jcma mount /tmp/m --cmdline \"cma=64M\" &",
-                "  grep Cma /tmp/m/proc/meminfo; echo 100 > /tmp/m/sys/kernel/debug/cma/reserved/alloc",
-                "  ./jcma mount /tmp/m -- sh -c 'cat /tmp/m/sys/kernel/debug/cma/*/used'"})
+        footer = {"  ./jcma mount /tmp/m --cmdline \"cma=64M\" &      # an existing directory",
+                "  grep Cma /tmp/m/proc/meminfo",
+                "  echo 100 > /tmp/m/sys/kernel/debug/cma/reserved/alloc",
+                "  ./jcma mount /tmp/m -- sh -c 'grep . /tmp/m/sys/kernel/debug/cma/*/used'"})
 final class MountCommand implements Callable<Integer> {
     @Mixin
     PlatformOptions platform;
