@@ -114,6 +114,14 @@ final class Filters {
         return last == c;
     }
 
+    /** [from, to) of {@code size} items that head/tail keep: the first n, all but the last n, the last n, or from n. */
+    private static int[] window(int size, long n, boolean head, boolean fromStart, boolean allBut) {
+        if (head) {
+            return new int[] {0, allBut ? (int) Math.max(0, size - n) : (int) Math.min(size, n)};
+        }
+        return new int[] {fromStart ? (int) Math.min(size, Math.max(0, n - 1)) : (int) Math.max(0, size - n), size};
+    }
+
     private static String cutLines(String text, long n, boolean head, boolean fromStart, boolean allBut) {
         List<String> lines = new ArrayList<>();
         int from = 0;
@@ -123,38 +131,14 @@ final class Filters {
             lines.add(text.substring(from, end));
             from = end;
         }
-        int size = lines.size();
-        int a;
-        int b;
-        if (head) {
-            a = 0;
-            b = allBut ? (int) Math.max(0, size - n) : (int) Math.min(size, n);
-        } else if (fromStart) {
-            a = (int) Math.min(size, Math.max(0, n - 1));
-            b = size;
-        } else {
-            a = (int) Math.max(0, size - n);
-            b = size;
-        }
-        return String.join("", lines.subList(a, b));
+        int[] w = window(lines.size(), n, head, fromStart, allBut);
+        return String.join("", lines.subList(w[0], w[1]));
     }
 
     private static String cutBytes(String text, long n, boolean head, boolean fromStart, boolean allBut) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        int len = b.length;
-        int from;
-        int to;
-        if (head) {
-            from = 0;
-            to = allBut ? (int) Math.max(0, len - n) : (int) Math.min(len, n);
-        } else if (fromStart) {
-            from = (int) Math.min(len, Math.max(0, n - 1));
-            to = len;
-        } else {
-            from = (int) Math.max(0, len - n);
-            to = len;
-        }
-        return new String(b, from, to - from, StandardCharsets.UTF_8);
+        int[] w = window(b.length, n, head, fromStart, allBut);
+        return new String(b, w[0], w[1] - w[0], StandardCharsets.UTF_8);
     }
 
     private static int wc(Call c) {

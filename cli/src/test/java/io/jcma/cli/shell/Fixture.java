@@ -18,6 +18,8 @@ final class Fixture {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
     final Interpreter sh;
+    /** The status of the last {@link #run}. */
+    int status;
 
     Fixture() {
         fs.registerFile("/proc/meminfo", () -> """
@@ -47,7 +49,8 @@ final class Fixture {
 
     /** Runs a script; its status. */
     int run(String script) {
-        return sh.run(script);
+        status = sh.run(script);
+        return status;
     }
 
     String out() {

@@ -21,20 +21,7 @@ class GrepTest {
     }
 
     private static int status(String script) {
-        return new FixtureWithText().run(script);
-    }
-
-    /** The fixture with /t, for statuses. */
-    private static final class FixtureWithText {
-        private final Fixture f = new Fixture();
-
-        FixtureWithText() {
-            f.fs.registerFile("/t", () -> TEXT, null);
-        }
-
-        int run(String s) {
-            return f.run(s);
-        }
+        return f(script).status;
     }
 
     @Test

@@ -149,12 +149,18 @@ public final class FuseOperations {
         }
     }
 
+    /** The file a fuse_file_info's handle names; EIO for a handle this mount never gave out. */
+    private OpenFile file(MemorySegment fi) {
+        OpenFile f = open.get(FuseLayout.fh(Fuse3.sized(fi, FuseLayout.FILE_INFO_SIZE)));
+        if (f == null) {
+            throw new ErrnoException(Errno.EIO, "fuse: unknown file handle");
+        }
+        return f;
+    }
+
     public int read(MemorySegment path, MemorySegment buf, long size, long offset, MemorySegment fi) {
         try {
-            OpenFile f = open.get(FuseLayout.fh(Fuse3.sized(fi, FuseLayout.FILE_INFO_SIZE)));
-            if (f == null) {
-                return -Errno.EIO.number();
-            }
+            OpenFile f = file(fi);
             byte[] text;
             synchronized (f) {
                 if (offset == 0 || f.text == null) {
@@ -175,10 +181,7 @@ public final class FuseOperations {
 
     public int write(MemorySegment path, MemorySegment buf, long size, long offset, MemorySegment fi) {
         try {
-            OpenFile f = open.get(FuseLayout.fh(Fuse3.sized(fi, FuseLayout.FILE_INFO_SIZE)));
-            if (f == null) {
-                return -Errno.EIO.number();
-            }
+            OpenFile f = file(fi);
             if (size < 0 || size > Integer.MAX_VALUE) {
                 return -Errno.EINVAL.number();
             }
