@@ -3,6 +3,7 @@ module io.jcma.cli {
     requires io.jcma.devices;
     requires io.jcma.shim;
     requires info.picocli;
+    requires org.jline;
     requires com.fasterxml.jackson.databind;
     requires java.desktop;
 

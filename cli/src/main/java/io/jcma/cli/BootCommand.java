@@ -22,7 +22,9 @@ import java.util.concurrent.Callable;
 
 /** {@code ./jcma boot}: boots a machine and prints the kernel log and the CMA areas. */
 @Command(name = "boot", mixinStandardHelpOptions = true,
-        description = "Boot a simulated machine (memblock, reservations, CMA areas, activation) and print the log and areas.")
+        description = "Boot a simulated machine (memblock, reservations, CMA areas, activation) and print the log and areas.",
+        footerHeading = "%nExample:%n",
+        footer = {"  ./jcma boot --mem 4G --cmdline \"cma=64M@0x20000000\" --json"})
 final class BootCommand implements Callable<Integer> {
     @Mixin
     PlatformOptions platform;

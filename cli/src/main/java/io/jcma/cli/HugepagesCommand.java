@@ -27,7 +27,9 @@ import java.util.concurrent.Callable;
  * too few pages are free and restores it before exiting. Exits 1 when a check fails.
  */
 @Command(name = "hugepages", mixinStandardHelpOptions = true,
-        description = "Map real hugepages, print their physical addresses, runs and contiguity checks.")
+        description = "Map real hugepages, print their physical addresses, runs and contiguity checks.",
+        footerHeading = "%nExample:%n",
+        footer = {"  ./jcma hugepages --count 4 --json      # as root; raises nr_hugepages if needed, then restores it"})
 final class HugepagesCommand implements Callable<Integer> {
     @Option(names = "--size", paramLabel = "2M|1G", description = "Huge page size (default: the host's, usually 2M).")
     String size;

@@ -6,8 +6,10 @@ import picocli.CommandLine.Command;
 /** {@code ./jcma}: the front door. */
 @Command(name = "jcma", mixinStandardHelpOptions = true, version = "jcma 0.1.0",
         description = "The Linux Contiguous Memory Allocator and DMA API on a simulated machine.",
-        subcommands = {BootCommand.class, ShellCommand.class, DtsCommand.class, MapCommand.class,
-                HugepagesCommand.class, CommandLine.HelpCommand.class})
+        footerHeading = "%nExample:%n",
+        footer = {"  ./jcma boot", "  ./jcma shell -c \"cat /proc/meminfo | grep Cma\"", "  ./jcma man shell"},
+        subcommands = {BootCommand.class, ShellCommand.class, MountCommand.class, DtsCommand.class, MapCommand.class,
+                HugepagesCommand.class, ManCommand.class, HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -26,7 +26,9 @@ import java.util.concurrent.Callable;
  * row after row, so that fragmentation and what blocks cma_alloc can be seen.
  */
 @Command(name = "map", mixinStandardHelpOptions = true,
-        description = "Draw each CMA area page by page (free, CMA-allocated, lent to movable, pinned) into a PNG.")
+        description = "Draw each CMA area page by page (free, CMA-allocated, lent to movable, pinned) into a PNG.",
+        footerHeading = "%nExample:%n",
+        footer = {"  ./jcma map --out /tmp/m.png --mem 1G --cmdline \"cma=256M\" --pressure 80:1"})
 final class MapCommand implements Callable<Integer> {
     /** The colours of the legend, by what a page of a CMA area is doing. */
     static final Map<PageState, Color> COLORS = new EnumMap<PageState, Color>(Map.of(

@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 /** {@code --pressure}: fills memory with seeded movable allocations after boot, before the commands run. */
 public final class PressureOptions {
     @Option(names = "--pressure", paramLabel = "PERCENT[:PINNED_PERCENT]",
-            description = "After boot, fill PERCENT% of free memory (CMA included, by the kernel's lending rule) with "
-                    + "movable pages, allocated and freed at random, and pin PINNED_PERCENT% of them (default 0).")
+            description = "After boot, fill PERCENT%% of free memory (CMA included, by the kernel's lending rule) with "
+                    + "movable pages, allocated and freed at random, and pin PINNED_PERCENT%% of them (default 0).")
     String pressure;
 
     @Option(names = "--pressure-seed", paramLabel = "SEED", defaultValue = "1",

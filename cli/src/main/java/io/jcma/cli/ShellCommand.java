@@ -1,27 +1,41 @@
 package io.jcma.cli;
 
-import io.jcma.cma.kernel.ErrnoException;
+import io.jcma.cli.shell.InteractiveShell;
+import io.jcma.cli.shell.Interpreter;
 import io.jcma.cma.boot.Machine;
+import io.jcma.cma.fs.KernelFs;
+import io.jcma.cma.kernel.KernelLog;
 import io.jcma.dma.Dma;
 import io.jcma.dma.DmaOptions;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ./jcma shell}: cat, echo and ls over the machine's debugfs, sysfs and procfs, and
- * dmesg. Commands from {@code -c "CMD; CMD"} or standard input; exits 1 if any failed.
+ * {@code ./jcma shell}: the shell of {@link Interpreter} over the machine's debugfs, sysfs and
+ * procfs and its kernel log, with a script from {@code -c}, interactive on a terminal
+ * ({@link InteractiveShell}), or line by line from standard input. The status is the last
+ * command's, as sh's.
  */
 @Command(name = "shell", mixinStandardHelpOptions = true,
-        description = "A shell over the simulated machine's /sys/kernel/debug, /sys and /proc: cat, echo VALUE > PATH, ls, dmesg.")
+        description = {"A shell over the simulated machine's /proc, /sys and /sys/kernel/debug: cat, echo VALUE > FILE, "
+                + "ls, cd, dmesg, pipes into grep, head, tail, wc, sort, cut, uniq, and watch.",
+                "Interactive on a terminal (history, Tab completion of paths, Ctrl-C, Ctrl-D); 'help' lists the commands."},
+        footerHeading = "%nExample:%n",
+        footer = {"  ./jcma shell --mem 1G --cmdline \"cma=32M\" \\",
+                "      -c \"echo 100 > /sys/kernel/debug/cma/reserved/alloc; cat /proc/meminfo | grep Cma\"",
+                "  ./jcma shell -c \"watch -n 0.5 -c 3 'grep . /sys/kernel/debug/cma/*/used'\""})
 final class ShellCommand implements Callable<Integer> {
     @Mixin
     PlatformOptions platform;
@@ -29,122 +43,48 @@ final class ShellCommand implements Callable<Integer> {
     @Mixin
     PressureOptions pressure;
 
-    @Option(names = "-c", paramLabel = "\"CMD; CMD\"", description = "Commands to run, separated by ';' or newlines.")
+    @Option(names = "-c", paramLabel = "\"CMD; CMD\"",
+            description = "Run this script (sh syntax: ; | && || > >> < 2>&1, quotes, globs) and exit with its status.")
     String commands;
+
+    @Option(names = "--history", paramLabel = "FILE",
+            description = "Keep the interactive history in FILE (default: in memory only).")
+    Path history;
 
     @Override
     public Integer call() throws Exception {
         // the DMA layer attached at boot: swiotlb reserved, /sys/kernel/debug/dma-api present
         try (Machine m = Machine.boot(platform.platform(), List.of(Dma.hook(DmaOptions.defaults())))) {
             pressure.apply(m);
-            Shell sh = new Shell(m, System.out, System.err);
-            if (commands != null) {
-                for (String c : commands.split("[;\n]")) {
-                    sh.run(c);
-                }
-            } else {
-                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-                String line;
-                while ((line = in.readLine()) != null) {
-                    sh.run(line);
-                }
-            }
-            return sh.failures() == 0 ? 0 : 1;
+            return run(m.fs(), m.log());
         }
     }
 
-    /** The interpreter, separate from picocli so tests can drive it. */
-    static final class Shell {
-        private final Machine m;
-        private final PrintStream out;
-        private final PrintStream err;
-        private int failures;
-
-        Shell(Machine m, PrintStream out, PrintStream err) {
-            this.m = m;
-            this.out = out;
-            this.err = err;
+    private int run(KernelFs fs, KernelLog log) throws Exception {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        if (commands != null) {
+            return new Interpreter(fs, log, out, err).run(commands);
         }
-
-        int failures() {
-            return failures;
-        }
-
-        void run(String line) {
-            String c = line.strip();
-            if (c.isEmpty() || c.startsWith("#")) {
-                return;
-            }
-            List<String> w = words(c);
-            String cmd = w.getFirst();
-            try {
-                switch (cmd) {
-                    case "cat" -> {
-                        if (w.size() < 2) {
-                            throw new IllegalArgumentException("usage: cat PATH...");
-                        }
-                        for (String p : w.subList(1, w.size())) {
-                            out.print(m.fs().read(p));
-                        }
-                    }
-                    case "ls" -> {
-                        String p = w.size() > 1 ? w.get(1) : "/";
-                        for (String n : m.fs().list(p)) {
-                            out.println(n);
-                        }
-                    }
-                    case "echo" -> echo(w);
-                    case "dmesg" -> m.log().entries().forEach(e -> out.println(e.dmesg()));
-                    default -> throw new IllegalArgumentException(cmd + ": command not found (cat, echo, ls, dmesg)");
-                }
-            } catch (ErrnoException e) {
-                failures++;
-                err.println("jcma: " + cmd + ": " + e.errno().name() + " (" + e.errno().strerror() + "): " + e.reason());
-            } catch (RuntimeException e) {
-                failures++;
-                err.println("jcma: " + e.getMessage());
+        if (System.console() != null && System.console().isTerminal()) {
+            try (Terminal t = TerminalBuilder.builder().system(true).build()) {
+                return new InteractiveShell(t, fs, log, history).run();
             }
         }
-
-        private void echo(List<String> w) {
-            int gt = w.indexOf(">");
-            if (gt < 0) {
-                out.println(String.join(" ", w.subList(1, w.size())));
-                return;
+        Interpreter sh = new Interpreter(fs, log, out, err);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        StringBuilder cmd = new StringBuilder();
+        String line;
+        while (!sh.exitRequested() && (line = in.readLine()) != null) {
+            cmd.append(cmd.isEmpty() ? "" : "\n").append(line);
+            if (!Interpreter.incomplete(cmd.toString())) {
+                sh.run(cmd.toString());
+                cmd.setLength(0);
             }
-            if (gt != w.size() - 2) {
-                throw new IllegalArgumentException("usage: echo VALUE > PATH");
-            }
-            m.fs().write(w.get(gt + 1), String.join(" ", w.subList(1, gt)));
         }
-
-        private static List<String> words(String s) {
-            List<String> out = new ArrayList<>();
-            StringBuilder cur = new StringBuilder();
-            boolean quoted = false;
-            for (int i = 0; i < s.length(); i++) {
-                char ch = s.charAt(i);
-                if (ch == '"' || ch == '\'') {
-                    quoted = !quoted;
-                } else if (!quoted && ch == '>') {
-                    if (!cur.isEmpty()) {
-                        out.add(cur.toString());
-                        cur.setLength(0);
-                    }
-                    out.add(">");
-                } else if (!quoted && Character.isWhitespace(ch)) {
-                    if (!cur.isEmpty()) {
-                        out.add(cur.toString());
-                        cur.setLength(0);
-                    }
-                } else {
-                    cur.append(ch);
-                }
-            }
-            if (!cur.isEmpty()) {
-                out.add(cur.toString());
-            }
-            return out;
+        if (!cmd.isEmpty()) {
+            sh.run(cmd.toString());
         }
+        return sh.status();
     }
 }

@@ -53,15 +53,42 @@ class CliTest {
     }
 
     @Test
-    void shellReportsErrnoAndExitsNonZeroAtTheEnd() {
+    void shellReportsTheKernelsErrorsAndExitsWithTheLastStatus() {
         Jcma.Run r = run("shell", "--mem", "1G", "--cmdline", "cma=32M", "-c",
                 "cat /sys/kernel/debug/cma/nope/used; echo x > /sys/kernel/debug/cma/reserved/alloc; "
-                        + "echo 9000 > /sys/kernel/debug/cma/reserved/alloc; cat /sys/kernel/debug/cma/reserved/count");
+                        + "echo 9000 > /sys/kernel/debug/cma/reserved/alloc; cat /sys/kernel/debug/cma/reserved/count;"
+                        + " cat /sys/kernel/debug/cma/reserved/alloc");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEqualTo("8192\n");
-        assertThat(r.err()).contains("ENOENT (No such file or directory)")
-                .contains("EINVAL (Invalid argument)")
-                .contains("ENOMEM (Cannot allocate memory)");
+        assertThat(r.err()).isEqualTo("""
+                cat: /sys/kernel/debug/cma/nope/used: No such file or directory
+                echo: write error: Invalid argument
+                echo: write error: Cannot allocate memory
+                cat: /sys/kernel/debug/cma/reserved/alloc: Permission denied
+                """);
+    }
+
+    @Test
+    void shellPipesMeminfoIntoGrep() {
+        Jcma.Run r = run("shell", "--mem", "1G", "--cmdline", "cma=32M", "-c",
+                "echo 1024 > /sys/kernel/debug/cma/reserved/alloc; cat /proc/meminfo | grep Cma");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo("CmaTotal:          32768 kB\nCmaFree:           28672 kB\n");
+    }
+
+    @Test
+    void shellExitsWithGrepsStatusWhenNothingMatches() {
+        Jcma.Run r = run("shell", "--mem", "1G", "--cmdline", "cma=32M", "-c", "cat /proc/meminfo | grep -c Nope");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEqualTo("0\n");
+    }
+
+    @Test
+    void shellReadsAScriptFromStandardInputLineByLine() {
+        Jcma.Run r = Jcma.runWithInput("cd /sys/kernel/debug/cma/reserved\necho 64 > alloc\ncat used |\n  wc -l\n"
+                + "cat used\n", "shell", "--mem", "1G", "--cmdline", "cma=32M");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo("1\n64\n");
     }
 
     @Test

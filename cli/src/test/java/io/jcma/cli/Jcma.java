@@ -12,6 +12,17 @@ final class Jcma {
     record Run(int exit, String out, String err) {
     }
 
+    /** One command line with {@code input} as its standard input. */
+    static synchronized Run runWithInput(String input, String... args) {
+        java.io.InputStream oldIn = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+            return run(args);
+        } finally {
+            System.setIn(oldIn);
+        }
+    }
+
     /** One command line; serialised, since System.out and System.err are global. */
     static synchronized Run run(String... args) {
         PrintStream oldOut = System.out;

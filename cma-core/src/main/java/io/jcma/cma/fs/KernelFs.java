@@ -185,6 +185,26 @@ public final class KernelFs {
     }
 
     /**
+     * What stat(2) tells of a pseudo file, for tools that show this tree as a filesystem (the
+     * FUSE mount): a directory, or a file that can be read and/or written. There is no size: as
+     * in procfs, a file's text exists only when it is read.
+     */
+    public record Stat(boolean directory, boolean readable, boolean writable) {
+    }
+
+    /**
+     * stat(2) of {@code path}.
+     *
+     * @throws ErrnoException ENOENT or ENOTDIR
+     */
+    public synchronized Stat stat(String path) {
+        return switch (lookup(path)) {
+            case Dir d -> new Stat(true, true, false);
+            case File f -> new Stat(false, f.reader() != null, f.writer() != null);
+        };
+    }
+
+    /**
      * The names in a directory, sorted; for a file, its own name.
      *
      * @throws ErrnoException ENOENT or ENOTDIR

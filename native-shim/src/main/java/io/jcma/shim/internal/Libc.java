@@ -19,8 +19,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * The C library calls of the native shim, as FFM downcalls held in {@code static final}
  * {@link MethodHandle}s with errno captured ({@link Linker.Option#captureCallState}). This class
- * holds every restricted FFM operation of jcma; the rest of the module only sees addresses as
- * {@code long}s and failures as {@link ErrnoException}s.
+ * and {@link Fuse3} (libfuse) hold every restricted FFM operation of jcma; the rest of the module
+ * only sees addresses as {@code long}s and failures as {@link ErrnoException}s.
  *
  * <p>Constants are the x86-64 (and arm64 generic) values of the Linux UAPI headers.
  */
@@ -52,14 +52,17 @@ public final class Libc {
 
     public static final int SC_PAGESIZE = 30;
 
+    /** umount2(2): detach now, clean up when the last user leaves. */
+    public static final int MNT_DETACH = 2;
+
     /** (void *) -1. */
     public static final long MAP_FAILED = -1L;
 
-    private static final Linker LINKER = Linker.nativeLinker();
+    static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =
             CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+    static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
     private static final MethodHandle MMAP = downcall("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
@@ -77,10 +80,14 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle SYSCONF = downcall("sysconf",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+    private static final MethodHandle UMOUNT2 = downcall("umount2",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETUID = downcall("getuid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETGID = downcall("getgid", FunctionDescriptor.of(JAVA_INT));
 
     // One capture buffer per thread: errno is per thread, and allocating per call costs more
     // than the call itself.
-    private static final ThreadLocal<MemorySegment> STATE =
+    static final ThreadLocal<MemorySegment> STATE =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
 
     private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... extra) {
@@ -92,7 +99,7 @@ public final class Libc {
         return LINKER.downcallHandle(sym, fd, opts);
     }
 
-    private static int errno(MemorySegment state) {
+    static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }
 
@@ -211,6 +218,42 @@ public final class Libc {
     }
 
     /**
+     * umount2(2).
+     *
+     * @throws ErrnoException EINVAL (not a mount point), EBUSY, EPERM, ENOENT
+     */
+    public static void umount2(String target, int flags) {
+        MemorySegment st = STATE.get();
+        int r;
+        try (Arena a = Arena.ofConfined()) {
+            r = (int) UMOUNT2.invokeExact(st, a.allocateFrom(target), flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (r != 0) {
+            throw fail("umount2", errno(st), "target=%s flags=%d", target, flags);
+        }
+    }
+
+    /** getuid(2). */
+    public static int getuid() {
+        try {
+            return (int) GETUID.invokeExact(STATE.get());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** getgid(2). */
+    public static int getgid() {
+        try {
+            return (int) GETGID.invokeExact(STATE.get());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
      * A segment of {@code length} bytes at {@code addr}, alive as long as {@code arena}. The
      * caller owns the mapping and must unmap it only after the arena is closed.
      */
@@ -228,13 +271,13 @@ public final class Libc {
         return Errno.EIO;
     }
 
-    private static ErrnoException fail(String call, int errno, String fmt, Object... args) {
+    static ErrnoException fail(String call, int errno, String fmt, Object... args) {
         Errno e = errnoOf(errno);
         String known = e.number() == errno ? "" : " (native errno " + errno + ")";
         return new ErrnoException(e, call + ": " + String.format(fmt, args) + " errno=" + errno + known);
     }
 
-    private static RuntimeException rethrow(Throwable t) {
+    static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
         }
