@@ -23,10 +23,11 @@ final class ChildJvm {
 
     /**
      * Runs the test classes in a child JVM on {@code classpath}, its command prefixed by
-     * {@code prefix} (e.g. setpriv), with {@code env} added to this process's environment.
+     * {@code prefix} (e.g. setpriv), with {@code env} added to this process's environment, in
+     * {@code dir} (null: this JVM's working directory).
      */
-    static Result run(List<String> prefix, Map<String, String> env, List<Path> classpath, List<String> jvmArgs,
-                      String... classes) throws IOException, InterruptedException {
+    static Result run(List<String> prefix, Map<String, String> env, Path dir, List<Path> classpath,
+                      List<String> jvmArgs, String... classes) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -37,6 +38,9 @@ final class ChildJvm {
         cmd.addAll(List.of(classes));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {

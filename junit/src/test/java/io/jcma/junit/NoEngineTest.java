@@ -18,7 +18,7 @@ class NoEngineTest {
 
     @Test
     void aContainerTestSkipsNamingTheMissingEngine() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(List.of(), Map.of("DOCKER_HOST", MISSING), Classpath.current(), List.of(),
+        ChildJvm.Result r = ChildJvm.run(List.of(), Map.of("DOCKER_HOST", MISSING), null, Classpath.current(), List.of(),
                 ContainerOnly.class.getName());
         assertThat(r.exit()).as(r.out()).isZero();
         // The class is placed, so the class is skipped (its test with it).

@@ -1,6 +1,9 @@
 package io.jcma.junit.internal;
 
 import java.io.Serial;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * A throwable from the container that could not cross as itself (a field that is not
@@ -22,10 +25,18 @@ public final class RemoteThrowable extends RuntimeException {
     }
 
     static RemoteThrowable copyOf(Throwable t) {
-        RemoteThrowable copy = new RemoteThrowable(t, t.getCause() == null || t.getCause() == t ? null
-                : copyOf(t.getCause()));
+        return copyOf(t, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+
+    private static RemoteThrowable copyOf(Throwable t, Set<Throwable> seen) {
+        seen.add(t);
+        Throwable cause = t.getCause();
+        RemoteThrowable copy = new RemoteThrowable(t, cause == null || seen.contains(cause) ? null
+                : copyOf(cause, seen));
         for (Throwable s : t.getSuppressed()) {
-            copy.addSuppressed(copyOf(s));
+            if (!seen.contains(s)) {
+                copy.addSuppressed(copyOf(s, seen));
+            }
         }
         return copy;
     }
