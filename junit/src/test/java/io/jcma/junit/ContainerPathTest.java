@@ -6,6 +6,7 @@ import io.jcma.junit.fixtures.RemoteBeforeAllFails;
 import io.jcma.junit.fixtures.RemoteOrderDiffers;
 import io.jcma.junit.fixtures.RemoteSubset;
 import io.jcma.junit.fixtures.RemoteVerdicts;
+import io.jcma.junit.testing.DockerApi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult.Status;

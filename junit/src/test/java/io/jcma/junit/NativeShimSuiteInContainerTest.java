@@ -1,6 +1,8 @@
 package io.jcma.junit;
 
 import io.jcma.junit.internal.ContainerSuite;
+import io.jcma.junit.testing.DockerApi;
+import io.jcma.junit.testing.HostHugepages;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;

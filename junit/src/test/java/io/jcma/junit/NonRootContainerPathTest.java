@@ -2,6 +2,8 @@ package io.jcma.junit;
 
 import io.jcma.junit.fixtures.HugepageMachine;
 import io.jcma.junit.internal.Classpath;
+import io.jcma.junit.testing.DockerApi;
+import io.jcma.junit.testing.HostHugepages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

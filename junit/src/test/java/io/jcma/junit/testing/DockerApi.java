@@ -1,4 +1,6 @@
-package io.jcma.junit;
+package io.jcma.junit.testing;
+
+import io.jcma.junit.PhysicalAddresses;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,15 +21,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * library), so whether a test skips for want of an engine or an image is decided apart from the
  * container path under test.
  */
-final class DockerApi {
+public final class DockerApi {
     private DockerApi() {
     }
 
-    record Response(int status, String body) {
+    public record Response(int status, String body) {
     }
 
     /** The engine's socket: DOCKER_HOST when it is unix://, else the default. */
-    static Path socket() {
+    public static Path socket() {
         String host = System.getenv("DOCKER_HOST");
         if (host != null && host.startsWith("unix://")) {
             return Path.of(host.substring("unix://".length()));
@@ -36,7 +38,7 @@ final class DockerApi {
     }
 
     /** Why no engine answers /_ping, if none does. */
-    static Optional<String> missing() {
+    public static Optional<String> missing() {
         String host = System.getenv("DOCKER_HOST");
         if (host != null && !host.startsWith("unix://")) {
             return Optional.of("DOCKER_HOST=" + host + ": the tests ask only unix sockets");
@@ -54,13 +56,13 @@ final class DockerApi {
         }
     }
 
-    static void assumeEngine() {
+    public static void assumeEngine() {
         Optional<String> why = missing();
         assumeTrue(why.isEmpty(), () -> why.orElseThrow());
     }
 
     /** The image the container path will use, as the user configured it (or the default). */
-    static String image() {
+    public static String image() {
         String p = System.getProperty(PhysicalAddresses.IMAGE_PROPERTY);
         if (p != null && !p.isBlank()) {
             return p.strip();
@@ -70,7 +72,7 @@ final class DockerApi {
     }
 
     /** Skips unless the engine answers and already has the image (no registry is needed then). */
-    static void assumeEngineWithImage() throws IOException {
+    public static void assumeEngineWithImage() throws IOException {
         assumeEngine();
         String image = image();
         int status = get("/images/" + URLEncoder.encode(image, StandardCharsets.UTF_8) + "/json").status();
@@ -78,7 +80,7 @@ final class DockerApi {
                 + "); build a JDK 25 image and name it with -D" + PhysicalAddresses.IMAGE_PROPERTY + " (see .ci/run)");
     }
 
-    static Response get(String path) throws IOException {
+    public static Response get(String path) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket()));
             ch.write(ByteBuffer.wrap(("GET " + path + " HTTP/1.0\r\nHost: docker\r\n\r\n")

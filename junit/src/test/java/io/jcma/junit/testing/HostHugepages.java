@@ -1,4 +1,4 @@
-package io.jcma.junit;
+package io.jcma.junit.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Free 2 MiB hugepages of the host, read from sysfs by the tests themselves. */
-final class HostHugepages {
+public final class HostHugepages {
     private static final Path POOL = Path.of("/sys/kernel/mm/hugepages/hugepages-2048kB");
 
     private HostHugepages() {
     }
 
-    static long available() {
+    public static long available() {
         try {
             return Long.parseLong(Files.readString(POOL.resolve("free_hugepages")).strip())
                     - Long.parseLong(Files.readString(POOL.resolve("resv_hugepages")).strip());
@@ -23,7 +23,7 @@ final class HostHugepages {
     }
 
     /** Skips unless {@code pages} 2 MiB hugepages are free (the container shares the host's pool). */
-    static void assumeAvailable(long pages) {
+    public static void assumeAvailable(long pages) {
         long have = available();
         assumeTrue(have >= pages, () -> "needs " + pages + " free 2M hugepages, " + have
                 + " available in " + POOL + " (as root: echo 64 > /proc/sys/vm/nr_hugepages)");
