@@ -1,5 +1,6 @@
 package io.jcma.junit;
 
+import io.jcma.junit.fixtures.ComposedPlatform;
 import io.jcma.junit.fixtures.MixedPlacement;
 import io.jcma.junit.fixtures.RemoteAfterAllFails;
 import io.jcma.junit.fixtures.RemoteBeforeAllFails;
@@ -34,9 +35,27 @@ class ContainerPathTest {
     static void runFixtures() throws Exception {
         DockerApi.assumeEngineWithImage();
         since = System.currentTimeMillis() / 1000 - 1;
-        results = Launch.run(selectClass(RemoteVerdicts.class), selectClass(RemoteBeforeAllFails.class),
-                selectClass(RemoteAfterAllFails.class), selectClass(RemoteOrderDiffers.class),
-                selectClass(MixedPlacement.class), selectMethod(RemoteSubset.class, "second"));
+        // AUTO placements (ComposedPlatform's) go to the container too, root or not.
+        String mode = System.setProperty(PhysicalAddresses.MODE_PROPERTY, "container");
+        try {
+            results = Launch.run(selectClass(RemoteVerdicts.class), selectClass(RemoteBeforeAllFails.class),
+                    selectClass(RemoteAfterAllFails.class), selectClass(RemoteOrderDiffers.class),
+                    selectClass(MixedPlacement.class), selectMethod(RemoteSubset.class, "second"),
+                    selectClass(ComposedPlatform.class));
+        } finally {
+            if (mode == null) {
+                System.clearProperty(PhysicalAddresses.MODE_PROPERTY);
+            } else {
+                System.setProperty(PhysicalAddresses.MODE_PROPERTY, mode);
+            }
+        }
+    }
+
+    @Test
+    void anExtensionThatRequiresHugepagesBootsOnlyInTheContainer() {
+        assertThat(results.get("ComposedPlatform]/[method:theMachineIsBootedInTheContainer(java.lang.String)]")
+                .status()).isEqualTo(Status.SUCCESSFUL);
+        assertThat(ComposedPlatform.PlatformLike.BOOTS).as("machines booted on the host").hasValue(0);
     }
 
     @Test
