@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jcma.junit.testing.DockerApi;
 import io.jcma.junit.testing.HostHugepages;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -19,14 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * not root.
  */
 class HugepagesContainerCommandTest {
-    @BeforeEach
-    void host() throws Exception {
+    private static void assumeEngineImageAndHugepages() {
         DockerApi.assumeEngineWithImage();
         HostHugepages.assumeAvailable(4);
     }
 
     @Test
     void jsonFromTheContainerHasRealPfnsAndPassingChecks() throws Exception {
+        assumeEngineImageAndHugepages();
         Jcma.Run r = Jcma.run("hugepages", "--container", DockerApi.image(), "--count", "4", "--json");
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.err()).contains("jcma: hugepages in a container of " + DockerApi.image());
@@ -51,6 +50,7 @@ class HugepagesContainerCommandTest {
 
     @Test
     void textFromTheContainerNamesTheRunsAndChecks() {
+        assumeEngineImageAndHugepages();
         Jcma.Run r = Jcma.run("hugepages", "--count", "2", "--container", DockerApi.image());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("2 x 2M hugetlb pages", "runs after remap by pfn:", "pagemap-visible      ok",

@@ -71,13 +71,28 @@ public final class DockerApi {
         return e != null && !e.isBlank() ? e.strip() : PhysicalAddresses.DEFAULT_IMAGE;
     }
 
-    /** Skips unless the engine answers and already has the image (no registry is needed then). */
-    public static void assumeEngineWithImage() throws IOException {
-        assumeEngine();
+    /** Why the engine does not answer or lacks the image (no registry is needed when it has it). */
+    public static Optional<String> engineWithImageMissing() {
+        Optional<String> engine = missing();
+        if (engine.isPresent()) {
+            return engine;
+        }
         String image = image();
-        int status = get("/images/" + URLEncoder.encode(image, StandardCharsets.UTF_8) + "/json").status();
-        assumeTrue(status == 200, () -> "image " + image + " is not on the Docker engine (" + status
-                + "); build a JDK 25 image and name it with -D" + PhysicalAddresses.IMAGE_PROPERTY + " (see .ci/run)");
+        int status;
+        try {
+            status = get("/images/" + URLEncoder.encode(image, StandardCharsets.UTF_8) + "/json").status();
+        } catch (IOException e) {
+            return Optional.of("Docker engine at " + socket() + ": " + e.getMessage());
+        }
+        return status == 200 ? Optional.empty() : Optional.of("image " + image + " is not on the Docker engine ("
+                + status + "); build a JDK 25 image and name it with -D" + PhysicalAddresses.IMAGE_PROPERTY
+                + " (see .ci/containers.sh)");
+    }
+
+    /** Skips unless the engine answers and already has the image. */
+    public static void assumeEngineWithImage() {
+        Optional<String> why = engineWithImageMissing();
+        assumeTrue(why.isEmpty(), () -> why.orElseThrow());
     }
 
     public static Response get(String path) throws IOException {

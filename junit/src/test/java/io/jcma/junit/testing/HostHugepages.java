@@ -3,6 +3,7 @@ package io.jcma.junit.testing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -22,10 +23,16 @@ public final class HostHugepages {
         }
     }
 
+    /** Why {@code pages} 2 MiB hugepages are not free, if they are not. */
+    public static Optional<String> missing(long pages) {
+        long have = available();
+        return have >= pages ? Optional.empty() : Optional.of("needs " + pages + " free 2M hugepages, " + have
+                + " available in " + POOL + " (as root: echo 64 > /proc/sys/vm/nr_hugepages)");
+    }
+
     /** Skips unless {@code pages} 2 MiB hugepages are free (the container shares the host's pool). */
     public static void assumeAvailable(long pages) {
-        long have = available();
-        assumeTrue(have >= pages, () -> "needs " + pages + " free 2M hugepages, " + have
-                + " available in " + POOL + " (as root: echo 64 > /proc/sys/vm/nr_hugepages)");
+        Optional<String> why = missing(pages);
+        assumeTrue(why.isEmpty(), () -> why.orElseThrow());
     }
 }
