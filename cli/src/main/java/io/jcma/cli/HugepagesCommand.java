@@ -107,7 +107,10 @@ final class HugepagesCommand implements Callable<Integer> {
     }
 
     private int inContainer(String image) {
-        HugepageSize.parse(size == null ? "2M" : size);
+        // Bad arguments fail here, before a container starts for nothing.
+        if (size != null) {
+            HugepageSize.parse(size);
+        }
         if (count <= 0) {
             throw new IllegalArgumentException("--count: " + count + " (expected: > 0)");
         }

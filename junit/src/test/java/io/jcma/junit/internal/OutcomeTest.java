@@ -1,5 +1,6 @@
 package io.jcma.junit.internal;
 
+import io.jcma.junit.fixtures.RemoteVerdicts.Unserialisable;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.opentest4j.AssertionFailedError;
@@ -75,19 +76,5 @@ class OutcomeTest {
         Outcome o = roundTrip(Outcome.missed("test [method:x()] not met"));
         assertThat(o.status()).isEqualTo(Outcome.Status.MISSED);
         assertThat(o.failure()).hasMessage("test [method:x()] not met");
-    }
-
-    static final class Unserialisable extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        @SuppressWarnings({"unused", "serial"})
-        private final Object field = new Object();
-
-        Unserialisable(String m) {
-            super(m);
-        }
-
-        Unserialisable(String m, Throwable cause) {
-            super(m, cause);
-        }
     }
 }
