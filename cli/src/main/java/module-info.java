@@ -2,6 +2,8 @@
 module io.jcma.cli {
     requires io.jcma.devices;
     requires io.jcma.shim;
+    requires io.jcma.junit;
+    requires testcontainers;
     requires info.picocli;
     requires org.jline;
     requires com.fasterxml.jackson.databind;

@@ -10,7 +10,11 @@ import io.jcma.shim.HugepageSize;
 import io.jcma.shim.Hugepages;
 import io.jcma.shim.KpageFlags;
 import io.jcma.shim.Pagemap;
+import io.jcma.junit.PhysicalAddresses;
+import io.jcma.junit.internal.Engine;
+import io.jcma.junit.internal.JdkContainer;
 import io.jcma.shim.PhysRun;
+import org.testcontainers.containers.Container;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,6 +29,11 @@ import java.util.concurrent.Callable;
  * {@code ./jcma hugepages}: maps real huge pages, translates them through pagemap and prints
  * the pages, the physically contiguous runs and the checks. As root, raises nr_hugepages when
  * too few pages are free and restores it before exiting. Exits 1 when a check fails.
+ *
+ * <p>{@code --container [IMAGE]} runs the same command inside a container with CAP_SYS_ADMIN
+ * and CAP_IPC_LOCK (the JUnit container path's, with this JVM's class path copied in) and prints
+ * what it printed, so a user without the capability sees real pfns; the container shares the
+ * host's hugepage pools but cannot raise nr_hugepages (/proc/sys is read-only there).
  */
 @Command(name = "hugepages", mixinStandardHelpOptions = true,
         description = "Map real hugepages, print their physical addresses, runs and contiguity checks.",
@@ -41,8 +50,20 @@ final class HugepagesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object {size, kind, pool, reservation, pages, runs, remapped_runs, checks}.")
     boolean json;
 
+    @Option(names = "--container", arity = "0..1", paramLabel = "IMAGE", fallbackValue = CONFIGURED_IMAGE,
+            description = "Run the probe in a container with CAP_SYS_ADMIN and CAP_IPC_LOCK, of IMAGE (default: "
+                    + "-D" + PhysicalAddresses.IMAGE_PROPERTY + ", $" + PhysicalAddresses.IMAGE_ENV + ", else "
+                    + PhysicalAddresses.DEFAULT_IMAGE + "). Needs a Docker engine.")
+    String container;
+
+    /** --container without IMAGE: the configured image or the default. */
+    private static final String CONFIGURED_IMAGE = "(configured)";
+
     @Override
     public Integer call() throws Exception {
+        if (container != null) {
+            return inContainer(Engine.image(container.equals(CONFIGURED_IMAGE) ? null : container));
+        }
         HugepageSize sz = size == null ? Hugepages.defaultSize() : HugepageSize.parse(size);
         if (count <= 0) {
             throw new IllegalArgumentException("--count: " + count + " (expected: > 0)");
@@ -84,6 +105,34 @@ final class HugepagesCommand implements Callable<Integer> {
                 }
                 restore(reservation).run();
             }
+        }
+    }
+
+    private int inContainer(String image) {
+        // Bad arguments fail here, before a container starts for nothing.
+        if (size != null) {
+            HugepageSize.parse(size);
+        }
+        if (count <= 0) {
+            throw new IllegalArgumentException("--count: " + count + " (expected: > 0)");
+        }
+        Engine.missing().ifPresent(why -> {
+            throw new IllegalStateException("--container: " + why);
+        });
+        List<String> args = new ArrayList<>(List.of("hugepages", "--count", Integer.toString(count)));
+        if (size != null) {
+            args.addAll(List.of("--size", size));
+        }
+        if (json) {
+            args.add("--json");
+        }
+        System.err.println("jcma: hugepages in a container of " + image + " (CAP_SYS_ADMIN, CAP_IPC_LOCK)");
+        try (JdkContainer c = JdkContainer.idle(image)) {
+            Container.ExecResult r = c.exec(c.java(Main.class.getName(), args));
+            System.out.print(r.getStdout());
+            System.out.flush();
+            System.err.print(r.getStderr());
+            return r.getExitCode();
         }
     }
 
