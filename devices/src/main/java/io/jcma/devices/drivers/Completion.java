@@ -74,7 +74,7 @@ public final class Completion {
         if (timeoutNanos < 0) {
             throw new IllegalArgumentException("timeoutNanos: " + timeoutNanos + " (expected: >= 0)");
         }
-        long deadline = clock.nanoTime() + timeoutNanos;
+        long deadline = clock.deadline(timeoutNanos);
         while (done == 0) {
             if (clock.awaitUntil(this, deadline) && done == 0) {
                 return 0;

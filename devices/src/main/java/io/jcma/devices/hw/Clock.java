@@ -17,9 +17,15 @@ public interface Clock {
      */
     void sleepUntil(long deadline) throws InterruptedException;
 
-    /** Blocks for {@code nanos} of this clock's time. */
+    /** Blocks for {@code nanos} of this clock's time (a deadline past the end of time saturates). */
     default void sleep(long nanos) throws InterruptedException {
-        sleepUntil(nanoTime() + nanos);
+        sleepUntil(deadline(nanos));
+    }
+
+    /** {@link #nanoTime()} + {@code nanos}, saturated at Long.MAX_VALUE (MAX_SCHEDULE_TIMEOUT: forever). */
+    default long deadline(long nanos) {
+        long now = nanoTime();
+        return nanos > 0 && now > Long.MAX_VALUE - nanos ? Long.MAX_VALUE : now + nanos;
     }
 
     /**

@@ -15,11 +15,15 @@ public enum FieldMode {
     W1C,
     /** Write 1 to set: writing 1 sets the bit, writing 0 leaves it; reads the value. */
     W1S,
-    /** Read to clear (QEMU's cor): a read returns the value, then the field is reset to 0. */
+    /**
+     * Read to clear (QEMU's cor): a read returns the value, then the field is reset to 0 (only
+     * the bytes the read covered); a write leaves it.
+     */
     RC,
     /**
-     * Reserved: reads as its reset value; a write that tries to change it keeps the old value
-     * and is logged as a guest error, as QEMU's register API does for rsvd bits.
+     * Reserved: reads as stored (its reset value, unless the model changes it); a write that
+     * tries to change it keeps the old value and is logged as a guest error, as QEMU's register
+     * API does for rsvd bits. Bits no field declares are reserved too, and read as 0.
      */
     RSVD
 }

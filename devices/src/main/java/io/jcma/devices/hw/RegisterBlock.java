@@ -31,7 +31,9 @@ import java.util.function.Supplier;
  *   <li>A write goes through {@code ignoreWritesWhen} (a busy register ignores it as a whole,
  *       logged as IGNORED), then preWrite (which may change the value), then each field's mode
  *       (RO kept, W1C/W1S per bit, RSVD kept and logged as a guest error when the write tried to
- *       change it), then postWrite with the value the driver wrote.</li>
+ *       change it: the driver's bits differ from what a read returns), then postWrite with the
+ *       value the driver wrote. A partial access (a narrower width the register accepts) touches
+ *       only its own bytes.</li>
  *   <li>A read returns each field by its mode (WO as 0), then postRead may change the value;
  *       RC fields clear after the read.</li>
  *   <li>Every access, refused ones too, goes into the access log, in order.</li>
@@ -101,7 +103,10 @@ public interface RegisterBlock {
         /** The clock that time-stamps the access log (default {@link Clock#real()}). */
         Builder clock(Clock clock);
 
-        /** Where guest errors go (reserved bits, ignored writes, bus errors); default nowhere. */
+        /**
+         * Where guest errors go (reserved bits, ignored writes, bus errors, and hooks that threw,
+         * which are model bugs answered with a SLAVE bus error); default nowhere.
+         */
         Builder guestErrors(java.util.function.Consumer<String> sink);
 
         /**
@@ -131,10 +136,17 @@ public interface RegisterBlock {
          */
         RegisterBuilder accessWidths(int... widths);
 
-        /** Before the fields' modes apply: returns the value to store instead. */
+        /**
+         * Before the fields' modes apply: gets the driver's value (for a narrower access, merged
+         * into the stored value) and returns the value the modes then apply to; only the
+         * accessed bytes are stored.
+         */
         RegisterBuilder preWrite(PreWrite hook);
 
-        /** After the write is stored, with the value the driver wrote (a doorbell's hook). */
+        /**
+         * After the write is stored, with the value the driver wrote (a doorbell's hook); for an
+         * access narrower than the register, its bytes in place (shifted to their lane).
+         */
         RegisterBuilder postWrite(PostWrite hook);
 
         /** After a read is formed: returns the value the driver gets instead. */

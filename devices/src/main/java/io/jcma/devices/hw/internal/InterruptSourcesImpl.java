@@ -4,17 +4,17 @@ import io.jcma.devices.hw.InterruptSources;
 import io.jcma.devices.hw.IrqLine;
 
 /**
- * A line driven by status &amp; enable, recomputed by the registers' listeners after every
- * access and every model change, under the block's monitor.
+ * A line driven by status &amp; enable, as QEMU's edu device computes its irq level: recomputed
+ * by the registers' listeners after every access and every model change, under the block's
+ * monitor, so the line never shows a state the registers do not.
  */
 final class InterruptSourcesImpl implements InterruptSources {
     private final RegisterBlockImpl block;
-    private final RegisterBlockImpl.RegImpl status;
-    private final RegisterBlockImpl.RegImpl enable;
+    private final RegisterImpl status;
+    private final RegisterImpl enable;
     private final IrqLine line;
 
-    InterruptSourcesImpl(RegisterBlockImpl block, RegisterBlockImpl.RegImpl status, RegisterBlockImpl.RegImpl enable,
-                         IrqLine line) {
+    InterruptSourcesImpl(RegisterBlockImpl block, RegisterImpl status, RegisterImpl enable, IrqLine line) {
         this.block = block;
         this.status = status;
         this.enable = enable;
@@ -24,8 +24,8 @@ final class InterruptSourcesImpl implements InterruptSources {
             if (enable != status) {
                 enable.listeners.add(this::recompute);
             }
+            recompute();
         }
-        recompute();
     }
 
     @Override

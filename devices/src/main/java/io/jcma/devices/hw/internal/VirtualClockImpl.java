@@ -6,12 +6,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Time that moves only in {@link #advance}. A waiter registers its monitor and deadline, then
- * waits on its own monitor; advance collects the waiters it released under the clock's lock and
- * notifies their monitors after dropping it, so the order is always monitor, then clock.
+ * Time that moves only in {@link #advance}. A waiter registers its monitor and deadline under
+ * the clock's lock while it holds its monitor, then waits on the monitor; advance takes the
+ * waiters it releases off the list under the clock's lock and notifies their monitors after
+ * dropping it. The lock order is always monitor, then clock, and no wake-up is lost: the
+ * advancing thread can notify a monitor only once its waiter is inside {@code wait()}.
  */
 public final class VirtualClockImpl implements VirtualClock {
-    private record Waiter(Object monitor, long deadline) {
+    /** One waiting thread; compared by identity, two threads may wait alike. */
+    private static final class Waiter {
+        final Object monitor;
+        final long deadline;
+
+        Waiter(Object monitor, long deadline) {
+            this.monitor = monitor;
+            this.deadline = deadline;
+        }
     }
 
     private final Object lock = new Object();
@@ -29,9 +39,10 @@ public final class VirtualClockImpl implements VirtualClock {
     public void sleepUntil(long deadline) throws InterruptedException {
         Object self = new Object();
         synchronized (self) {
-            while (!awaitUntil(self, deadline)) {
-                // woken early only by a spurious wake-up: wait on
-            }
+            boolean due;
+            do {
+                due = awaitUntil(self, deadline);
+            } while (!due);
         }
     }
 
@@ -65,7 +76,7 @@ public final class VirtualClockImpl implements VirtualClock {
         List<Waiter> due;
         synchronized (lock) {
             now = Math.addExact(now, nanos);
-            due = due();
+            due = takeDue();
         }
         wake(due);
     }
@@ -76,27 +87,27 @@ public final class VirtualClockImpl implements VirtualClock {
         synchronized (lock) {
             long next = Long.MAX_VALUE;
             for (Waiter w : waiters) {
-                if (w.deadline > now) {
-                    next = Math.min(next, w.deadline);
-                }
+                next = Math.min(next, w.deadline);
             }
-            if (next == Long.MAX_VALUE) {
+            if (waiters.isEmpty()) {
                 return false;
             }
-            now = next;
-            due = due();
+            now = Math.max(now, next);
+            due = takeDue();
         }
         wake(due);
         return true;
     }
 
-    private List<Waiter> due() {
+    /** Removes and returns the waiters whose deadline has come, earliest first. */
+    private List<Waiter> takeDue() {
         List<Waiter> due = new ArrayList<>();
         for (Waiter w : waiters) {
             if (w.deadline <= now) {
                 due.add(w);
             }
         }
+        waiters.removeAll(due);
         due.sort((a, b) -> Long.compare(a.deadline, b.deadline));
         return due;
     }
