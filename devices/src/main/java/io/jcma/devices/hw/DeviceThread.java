@@ -12,12 +12,21 @@ public interface DeviceThread {
 
     /**
      * Stops the thread and waits for it: after this returns the work is not running and will
-     * not run again (the model then makes no memory access). Idempotent.
+     * not run again (the model then makes no memory access). The thread is interrupted, so work
+     * that waits (on the clock, say) ends with an InterruptedException. Idempotent. Called from
+     * the thread itself (the work stopping its own device) it only marks the thread stopped:
+     * the work runs no more once the current step returns.
      */
     void stop();
 
     /** Whether the caller runs on this thread. */
     boolean isCurrent();
+
+    /**
+     * Exceptions the work threw so far: each is a model bug, caught at the thread's top and
+     * logged (KERN_ERR); the thread then waits for the next kick, as usable as before.
+     */
+    long bugs();
 
     /** What the thread runs. */
     @FunctionalInterface
