@@ -12,4 +12,5 @@ module io.jcma.devices {
     exports io.jcma.devices.drivers;
 
     uses io.jcma.devices.hw.DeviceModelProvider;
+    uses io.jcma.devices.drivers.DriverProvider;
 }

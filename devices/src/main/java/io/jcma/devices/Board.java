@@ -72,8 +72,17 @@ public interface Board extends AutoCloseable {
      */
     <T extends DeviceModel> T model(String compatible, Class<T> type);
 
-    /** Every refused access so far, in order: devices' DMA faults and drivers' MMIO bus errors. */
+    /**
+     * Every refused access so far, in order: devices' DMA faults and drivers' MMIO bus errors
+     * (the first 100,000; a port keeps counting beyond them, {@link io.jcma.devices.hw.DmaPort#faults()}).
+     */
     List<BusFault> faults();
+
+    /**
+     * What models reported as guest errors ({@link io.jcma.devices.hw.ModelContext#guestError}), as
+     * "DEVICE: message", in order; each is in the kernel log too (the first 100,000).
+     */
+    List<String> guestErrors();
 
     /** Unbinds every driver, stops every model, closes the machine. Idempotent. */
     @Override

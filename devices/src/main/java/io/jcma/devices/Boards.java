@@ -1,13 +1,14 @@
 package io.jcma.devices;
 
 import io.jcma.cma.boot.Platform;
+import io.jcma.devices.internal.BoardImpl;
 
-/** The factory behind {@link Board#boot}: the framework work replaces this placeholder. */
+/** The factory behind {@link Board#boot}. */
 final class Boards {
     private Boards() {
     }
 
     static Board boot(Platform platform, BoardOptions options) {
-        throw new UnsupportedOperationException("Board.boot: not built yet (framework branch)");
+        return BoardImpl.boot(platform, options);
     }
 }

@@ -14,15 +14,20 @@
  *       {@link io.jcma.devices.drivers.PlatformDevice#dev()}, devm-managed where it likes. A
  *       probe that throws an {@link io.jcma.cma.kernel.ErrnoException} leaves the device
  *       unbound with everything it managed released, and the core logs
- *       "probe of %s failed with error %d", as really_probe() does.</li>
+ *       "probe with driver %s failed with error %d", as 6.12's call_driver_probe() does
+ *       (ENODEV and ENXIO only at debug level; kernels before 6.10 printed "probe of %s failed
+ *       with error %d"). Built-in drivers come from
+ *       {@link io.jcma.devices.drivers.DriverProvider} services.</li>
  *   <li>Unbind (driver removal, {@code echo NAME > .../unbind}, board close):
  *       {@link io.jcma.devices.drivers.PlatformDriver#remove}, then managed resources in
  *       reverse order (IRQs freed, coherent buffers and mappings released), then DMA-API debug
  *       reports what is still mapped as the kernel does at driver unbind.</li>
  * </ol>
  * The shell shows it the kernel's way: {@code /sys/bus/platform/devices/NAME/} (driver,
- * of_node, modalias), {@code /sys/bus/platform/drivers/DRIVER/{bind,unbind}},
- * {@code /proc/interrupts} and {@code /proc/irq/N/spurious}.
+ * of_node/compatible, modalias, uevent), {@code /sys/bus/platform/drivers/DRIVER/{bind,unbind}},
+ * {@code /proc/interrupts} and {@code /proc/irq/N/spurious}. The DMA layer's own managed
+ * resources (dmam_*) go after the driver's devres, then DMA-API debug reports leaks; a failed
+ * probe is checked for leaks too (Linux checks only at unbind).
  *
  * <h2>Interrupts</h2>
  * {@link io.jcma.devices.drivers.PlatformDevice#requestThreadedIrq} as request_threaded_irq():
