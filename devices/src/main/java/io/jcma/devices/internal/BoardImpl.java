@@ -302,7 +302,11 @@ public final class BoardImpl implements Board {
         }
     }
 
+    /** A model's guest error; a register block named after its device does not say the name twice. */
     void guestError(String device, String message) {
+        if (message.startsWith(device + ": ")) {
+            message = message.substring(device.length() + 2);
+        }
         machine.log().warn(device + ": guest error: " + message);
         synchronized (guestErrors) {
             if (guestErrors.size() < KEEP) {

@@ -175,9 +175,18 @@ final class IrqFlow {
         }
     }
 
-    /** irq_finalize_oneshot(); the lock is held. */
+    /**
+     * irq_finalize_oneshot(); the lock is held. Like the kernel it waits for a hard handler of the
+     * line still in progress, whose cond_unmask_eoi_irq() decides about the mask then.
+     */
     private void finalizeOneshot(IrqDesc d, IrqDesc.Action a) {
-        if (!d.oneshot || a.runThread) {
+        if (!d.oneshot) {
+            return;
+        }
+        while (d.inProgress) {
+            core.changed.awaitUninterruptibly();
+        }
+        if (a.runThread) {
             return;
         }
         d.threadsOneshot &= ~a.threadMask;
