@@ -2,7 +2,8 @@ package io.jcma.cli;
 
 import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.cma.boot.Machine;
-import io.jcma.dma.Dma;
+import io.jcma.devices.Board;
+import io.jcma.devices.BoardOptions;
 import io.jcma.dma.DmaOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,11 +18,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ./jcma shell}: cat, echo and ls over the machine's debugfs, sysfs and procfs, and
- * dmesg. Commands from {@code -c "CMD; CMD"} or standard input; exits 1 if any failed.
+ * {@code ./jcma shell}: cat, echo and ls over the board's debugfs, sysfs and procfs, and dmesg.
+ * The board is booted with its devices and drivers, so /sys/bus/platform, /proc/interrupts and
+ * /proc/irq are there too. Commands from {@code -c "CMD; CMD"} or standard input; exits 1 if
+ * any failed.
  */
 @Command(name = "shell", mixinStandardHelpOptions = true,
-        description = "A shell over the simulated machine's /sys/kernel/debug, /sys and /proc: cat, echo VALUE > PATH, ls, dmesg.")
+        description = "A shell over the simulated board's /sys/kernel/debug, /sys and /proc: cat, echo VALUE > PATH, ls, dmesg.")
 final class ShellCommand implements Callable<Integer> {
     @Mixin
     PlatformOptions platform;
@@ -34,8 +37,9 @@ final class ShellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // the DMA layer attached at boot: swiotlb reserved, /sys/kernel/debug/dma-api present
-        try (Machine m = Machine.boot(platform.platform(), List.of(Dma.hook(DmaOptions.defaults())))) {
+        // a board: the DMA layer attached at boot (swiotlb, /sys/kernel/debug/dma-api), devices, drivers
+        try (Board b = Board.boot(platform.platform(), BoardOptions.builder().dma(DmaOptions.defaults()).build())) {
+            Machine m = b.machine();
             pressure.apply(m);
             Shell sh = new Shell(m, System.out, System.err);
             if (commands != null) {
