@@ -32,7 +32,7 @@ import java.util.Optional;
  * Closing unbinds every driver (reporting leaks), unrealizes every model, then closes the
  * machine.
  */
-public interface Board extends AutoCloseable {
+public sealed interface Board extends AutoCloseable permits io.jcma.devices.internal.BoardImpl {
 
     /**
      * Boots {@code platform}.

@@ -5,7 +5,7 @@ package io.jcma.devices.hw;
  * wall clock, so that a test can run a board on a {@link VirtualClock} it advances itself and a
  * timing bug reproduces exactly.
  */
-public interface Clock {
+public sealed interface Clock permits io.jcma.devices.hw.internal.RealClock, VirtualClock {
 
     /** Monotonic nanoseconds since the board booted. */
     long nanoTime();

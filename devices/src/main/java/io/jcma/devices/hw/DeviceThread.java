@@ -5,7 +5,7 @@ package io.jcma.devices.hw;
  * {@link #kick()} it (a doorbell); it runs the model's {@link Work} until the work says there is
  * none left, then sleeps until the next kick.
  */
-public interface DeviceThread {
+public sealed interface DeviceThread permits io.jcma.devices.hw.internal.DeviceThreadImpl {
 
     /** Wakes the thread; a kick while it runs makes it run the work once more afterwards. */
     void kick();

@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * a {@link BusFault} and counted. Every access answers a {@link DmaStatus}; a refused access
  * moves no byte. Values are little-endian. See the package notes for which accessors order.
  */
-public interface DmaPort {
+public sealed interface DmaPort permits io.jcma.devices.hw.internal.DmaPortImpl {
 
     /** Copies {@code dst.byteSize()} bytes at {@code dmaAddress} into {@code dst}. */
     DmaStatus read(long dmaAddress, MemorySegment dst);

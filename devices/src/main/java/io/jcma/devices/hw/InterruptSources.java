@@ -12,7 +12,7 @@ package io.jcma.devices.hw;
  *   irqs.raise(DONE);      // the model: status |= DONE, line recomputed
  * }</pre>
  */
-public interface InterruptSources {
+public sealed interface InterruptSources permits io.jcma.devices.hw.internal.InterruptSourcesImpl {
 
     /**
      * Binds the two registers to the line and recomputes it after every access to them.

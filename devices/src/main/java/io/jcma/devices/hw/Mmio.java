@@ -10,7 +10,7 @@ package io.jcma.devices.hw;
  * (which fails a JUnit test that did not declare it) and logged. {@link #read} and
  * {@link #write} give the bus's answer itself, for tests of the device.
  */
-public interface Mmio {
+public sealed interface Mmio permits io.jcma.devices.hw.internal.MmioWindow {
 
     /** The region's size in bytes. */
     long size();

@@ -6,7 +6,7 @@ import java.util.List;
  * One declared register, as the model sees it. The model's accessors bypass the access modes
  * (a read-only status field is set by the model this way) and take the block's monitor.
  */
-public interface Register {
+public sealed interface Register permits io.jcma.devices.hw.internal.RegisterImpl {
 
     String name();
 

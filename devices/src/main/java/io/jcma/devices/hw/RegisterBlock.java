@@ -43,7 +43,7 @@ import java.util.function.Supplier;
  * {@link Register#set} and friends, which bypass the access modes, and groups several changes
  * with {@link #atomically}.
  */
-public interface RegisterBlock {
+public sealed interface RegisterBlock permits io.jcma.devices.hw.internal.RegisterBlockImpl {
 
     /** A block of {@code size} bytes named {@code name} (used in logs and the access log). */
     static Builder builder(String name, long size) {
@@ -86,7 +86,7 @@ public interface RegisterBlock {
     <T> T atomically(Supplier<T> action);
 
     /** Declares a block. */
-    interface Builder {
+    sealed interface Builder permits io.jcma.devices.hw.internal.RegisterBlockBuilder {
         /**
          * Starts a register of {@code width} bytes (1, 2, 4 or 8) at {@code offset}.
          *
@@ -117,7 +117,7 @@ public interface RegisterBlock {
     }
 
     /** Declares one register. */
-    interface RegisterBuilder {
+    sealed interface RegisterBuilder permits io.jcma.devices.hw.internal.RegisterBlockBuilder.RegBuilder {
         /** A field reset to 0; see {@link #field(String, int, int, FieldMode, long)}. */
         RegisterBuilder field(String name, int lsb, int bits, FieldMode mode);
 

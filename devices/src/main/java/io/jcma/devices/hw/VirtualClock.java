@@ -6,7 +6,7 @@ package io.jcma.devices.hw;
  * when {@link #advance} returns (it then runs when the scheduler lets it; a test waits for its
  * effect, not for the wake-up).
  */
-public interface VirtualClock extends Clock {
+public sealed interface VirtualClock extends Clock permits io.jcma.devices.hw.internal.VirtualClockImpl {
 
     /**
      * Moves time forward by {@code nanos}.

@@ -21,6 +21,7 @@ import io.jcma.devices.hw.DeviceModelProvider;
 import io.jcma.devices.hw.IrqLine;
 import io.jcma.devices.hw.RegisterBlock;
 import io.jcma.devices.hw.TransferTiming;
+import io.jcma.devices.hw.internal.MmioWindow;
 import io.jcma.dma.Device;
 import io.jcma.dma.Dma;
 import io.jcma.dma.IommuDomain;

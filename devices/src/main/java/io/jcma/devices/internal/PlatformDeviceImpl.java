@@ -10,6 +10,7 @@ import io.jcma.devices.drivers.PlatformDevice;
 import io.jcma.devices.drivers.PlatformDriver;
 import io.jcma.devices.hw.Clock;
 import io.jcma.devices.hw.Mmio;
+import io.jcma.devices.hw.internal.MmioWindow;
 import io.jcma.dma.Device;
 import io.jcma.dma.Dma;
 

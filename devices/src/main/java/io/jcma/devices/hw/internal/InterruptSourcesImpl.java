@@ -8,7 +8,7 @@ import io.jcma.devices.hw.IrqLine;
  * by the registers' listeners after every access and every model change, under the block's
  * monitor, so the line never shows a state the registers do not.
  */
-final class InterruptSourcesImpl implements InterruptSources {
+public final class InterruptSourcesImpl implements InterruptSources {
     private final RegisterBlockImpl block;
     private final RegisterImpl status;
     private final RegisterImpl enable;

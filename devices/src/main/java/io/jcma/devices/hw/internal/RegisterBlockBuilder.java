@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * (include/hw/register.h: REG32/FIELD): every rule checked as it is declared, so a
  * badly declared model fails when it is built, not when a driver touches it.
  */
-final class RegisterBlockBuilder implements RegisterBlock.Builder {
+public final class RegisterBlockBuilder implements RegisterBlock.Builder {
     final String name;
     final long size;
     private final List<RegBuilder> regs = new ArrayList<>();
@@ -88,7 +88,8 @@ final class RegisterBlockBuilder implements RegisterBlock.Builder {
         return new RegisterBlockImpl(this, built);
     }
 
-    private final class RegBuilder implements RegisterBlock.RegisterBuilder {
+    /** One register's declaration. */
+    public final class RegBuilder implements RegisterBlock.RegisterBuilder {
         final String name;
         final long offset;
         final int width;

@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
  * its per-mode bit masks computed once from the fields. The value is guarded by the block's
  * monitor.
  */
-final class RegisterImpl implements Register {
+public final class RegisterImpl implements Register {
     final String name;
     final long offset;
     final int width;

@@ -1,4 +1,4 @@
-package io.jcma.devices.internal;
+package io.jcma.devices.hw.internal;
 
 import io.jcma.devices.hw.BusFault;
 import io.jcma.devices.hw.Clock;
@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * {@link BusFault} and logs it (rate-limited). After unmapping every access is refused.
  * The raw {@link #read}/{@link #write} answer the bus's result without recording it.
  */
-final class MmioWindow implements Mmio {
+public final class MmioWindow implements Mmio {
     private final String device;
     private final long phys;
     private final long size;
@@ -27,7 +27,8 @@ final class MmioWindow implements Mmio {
     private final KernelLog log;
     private volatile boolean unmapped;
 
-    MmioWindow(String device, long phys, long size, RegisterBlock block, Clock clock, Consumer<BusFault> faults,
+    /** The window at {@code phys} of {@code size} bytes onto {@code block} (null: nothing answers). */
+    public MmioWindow(String device, long phys, long size, RegisterBlock block, Clock clock, Consumer<BusFault> faults,
                KernelLog log) {
         this.device = device;
         this.phys = phys;
@@ -38,7 +39,8 @@ final class MmioWindow implements Mmio {
         this.log = log;
     }
 
-    void unmap() {
+    /** iounmap(): every later access is refused. */
+    public void unmap() {
         unmapped = true;
     }
 
