@@ -2,12 +2,19 @@ package io.jcma.devices;
 
 import io.jcma.cma.boot.DefaultPlatform;
 import io.jcma.devices.drivers.PlatformDevice;
+import io.jcma.devices.hw.DeviceModel;
+import io.jcma.devices.hw.DeviceModelProvider;
+import io.jcma.devices.hw.ModelContext;
+import io.jcma.devices.hw.RegisterBlock;
+import io.jcma.devices.hw.TransferTiming;
 import io.jcma.devices.hw.testcounter.TestCounterLayout;
 import io.jcma.devices.hw.testcounter.TestCounterModel;
 import io.jcma.devices.testing.TestDt;
 import io.jcma.dma.Device;
 import io.jcma.dma.Dma;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static io.jcma.devices.testing.TestDt.counter;
 import static io.jcma.devices.testing.TestDt.node;
@@ -137,5 +144,63 @@ class BoardPopulateTest {
         b.close();
         assertThat(m.unrealized()).isTrue();
         b.close();
+    }
+
+    @Test
+    void aModelGetsItsNodesWiringAndTheOptionsTiming() {
+        TestDt dt = TestDt.create().soc(counter(0x1030_0000L, 40));
+        TransferTiming t = new TransferTiming(1_000, 1L << 30);
+        BoardOptions o = BoardOptions.builder().builtinDrivers(false).timing(TestCounterLayout.COMPATIBLE, t).build();
+        try (Board b = Board.boot(dt.platform(), o)) {
+            ModelContext ctx = b.model(TestCounterLayout.COMPATIBLE, TestCounterModel.class).context();
+            assertThat(ctx.name()).isEqualTo("10300000.test-counter");
+            assertThat(ctx.node().path()).isEqualTo("/soc/test-counter@10300000");
+            assertThat(ctx.timing()).isEqualTo(t);
+            assertThat(ctx.clock()).isSameAs(b.clock());
+            assertThat(ctx.irqCount()).isEqualTo(1);
+            assertThatThrownBy(() -> ctx.irq(1)).isInstanceOf(IndexOutOfBoundsException.class)
+                    .hasMessage("index: 1 (expected: 0..0, the entries of /soc/test-counter@10300000's interrupts)");
+        }
+    }
+
+    @Test
+    void aModelThatFailsToRealizeIsWarnedAboutAndTheBoardBootsWithoutIt() {
+        DeviceModelProvider failing = new DeviceModelProvider() {
+            @Override
+            public List<String> compatibles() {
+                return List.of(TestCounterLayout.COMPATIBLE);
+            }
+
+            @Override
+            public DeviceModel create(String compatible) {
+                return new DeviceModel() {
+                    @Override
+                    public void realize(ModelContext ctx) {
+                        ctx.startThread("doomed", () -> false);
+                        throw new IllegalStateException("no registers");
+                    }
+
+                    @Override
+                    public List<RegisterBlock> mmio() {
+                        return List.of();
+                    }
+
+                    @Override
+                    public void reset() {
+                    }
+
+                    @Override
+                    public void unrealize() {
+                    }
+                };
+            }
+        };
+        TestDt dt = TestDt.create().soc(counter(0x1030_0000L, 40));
+        try (Board b = Board.boot(dt.platform(), BoardOptions.builder().model(failing).build())) {
+            assertThat(b.model("10300000.test-counter")).isEmpty();
+            assertThat(b.machine().log().lines()).contains("java.lang.IllegalStateException: no registers");
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(th -> th.getName().equals("doomed"));
+            assertThat(b.device("10300000.test-counter").orElseThrow().driverName()).isEmpty();
+        }
     }
 }

@@ -41,14 +41,7 @@ class CompletionTest {
     @Test
     void aTimeoutExpiresOnlyWhenTheClockGetsThere() throws InterruptedException {
         AtomicLong left = new AtomicLong(-1);
-        Thread t = new Thread(() -> {
-            try {
-                left.set(done.waitForCompletionTimeout(1_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        t.start();
+        Thread t = Await.start(() -> left.set(done.waitForCompletionTimeout(1_000)));
         Await.until("the waiter waits", () -> clock.waiters() == 1);
         clock.advance(999);
         assertThat(t.isAlive()).isTrue();
@@ -60,14 +53,7 @@ class CompletionTest {
     @Test
     void aCompletionBeforeTheTimeoutReturnsTheTimeLeft() throws InterruptedException {
         AtomicLong left = new AtomicLong(-1);
-        Thread t = new Thread(() -> {
-            try {
-                left.set(done.waitForCompletionTimeout(1_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        t.start();
+        Thread t = Await.start(() -> left.set(done.waitForCompletionTimeout(1_000)));
         Await.until("the waiter waits", () -> clock.waiters() == 1);
         clock.advance(400);
         done.complete();

@@ -18,18 +18,12 @@ class VirtualClockTest {
     private final VirtualClock clock = Clock.virtual();
 
     private Thread sleeper(long deadline, List<Long> wokeAt) {
-        Thread t = new Thread(() -> {
-            try {
-                clock.sleepUntil(deadline);
-                synchronized (wokeAt) {
-                    wokeAt.add(clock.nanoTime());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        return Await.start(() -> {
+            clock.sleepUntil(deadline);
+            synchronized (wokeAt) {
+                wokeAt.add(clock.nanoTime());
             }
         });
-        t.start();
-        return t;
     }
 
     @Test
@@ -84,16 +78,12 @@ class VirtualClockTest {
     void awaitUntilReturnsTrueWhenTheDeadlinePassesAndFalseWhenNotified() throws InterruptedException {
         Object monitor = new Object();
         AtomicReference<Boolean> result = new AtomicReference<>();
-        Thread t = new Thread(() -> {
+        Await.Body await50 = () -> {
             synchronized (monitor) {
-                try {
-                    result.set(clock.awaitUntil(monitor, 50));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                result.set(clock.awaitUntil(monitor, 50));
             }
-        });
-        t.start();
+        };
+        Thread t = Await.start(await50);
         Await.until("the waiter waits", () -> clock.waiters() == 1);
         synchronized (monitor) {
             monitor.notifyAll();
@@ -102,16 +92,7 @@ class VirtualClockTest {
         assertThat(result.get()).isFalse();
         assertThat(clock.waiters()).isZero();
 
-        t = new Thread(() -> {
-            synchronized (monitor) {
-                try {
-                    result.set(clock.awaitUntil(monitor, 50));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        });
-        t.start();
+        t = Await.start(await50);
         Await.until("the waiter waits again", () -> clock.waiters() == 1);
         clock.advance(50);
         Await.join(t);

@@ -25,6 +25,25 @@ public final class Await {
         }
     }
 
+    /** What a started thread runs: may wait, and ends quietly when interrupted. */
+    @FunctionalInterface
+    public interface Body {
+        void run() throws InterruptedException;
+    }
+
+    /** Starts a thread running {@code body}. */
+    public static Thread start(Body body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        t.start();
+        return t;
+    }
+
     /** Joins {@code t}, failing if it does not end within 20 s. */
     public static void join(Thread t) throws InterruptedException {
         t.join(LIMIT_NANOS / 1_000_000);

@@ -124,4 +124,9 @@ public final class TestCounterModel implements DeviceModel {
     public RegisterBlock regs() {
         return regs;
     }
+
+    /** The wiring the board gave it. */
+    public ModelContext context() {
+        return ctx;
+    }
 }
