@@ -70,6 +70,18 @@ public final class BoardImpl implements Board {
         this.clock = options.clock();
         KernelLog log = machine.log();
         this.irq = new IrqCore(log, clock, machine.cmdline().has("noirqdebug"), machine.fs());
+        try {
+            this.core = populate(log);
+        } catch (RuntimeException e) {
+            contexts.values().forEach(ModelContextImpl::stopThreads);
+            irq.close();
+            throw e;
+        }
+        registerDrivers();
+    }
+
+    /** of_platform_default_populate(), then the models; the driver core over the devices. */
+    private DriverCoreImpl populate(KernelLog log) {
         PlatformSysfs sysfs = new PlatformSysfs(machine.fs(), log, machine.deviceTree());
         List<PlatformDeviceImpl> devices = new ArrayList<>();
         Map<PlatformDeviceImpl, List<IrqLine>> lines = new LinkedHashMap<>();
@@ -82,10 +94,10 @@ public final class BoardImpl implements Board {
             lines.put(pdev, outs);
             sysfs.addDevice(pdev);
         }
-        this.core = new DriverCoreImpl(this, devices, sysfs);
+        DriverCoreImpl dc = new DriverCoreImpl(this, devices, sysfs);
         List<DeviceModelProvider> providers = providers();
         lines.forEach((pdev, outs) -> createModel(pdev, outs, providers));
-        registerDrivers();
+        return dc;
     }
 
     /** Boots {@code platform} as {@link Board#boot} says. */
@@ -177,7 +189,12 @@ public final class BoardImpl implements Board {
             b.iommu(IommuDomain.create(IOMMU_BITS));
             machine.log().info("platform " + of.name() + ": Adding to iommu group " + iommuGroups++);
         }
-        return b.build();
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            machine.log().err("OF: " + n.path() + ": of_dma_configure: " + e.getMessage() + "; DMA_BIT_MASK(32) only");
+            return dma.newDevice(of.name()).build();
+        }
     }
 
     private List<DeviceModelProvider> providers() {
