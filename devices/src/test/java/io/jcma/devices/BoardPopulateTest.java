@@ -9,6 +9,7 @@ import io.jcma.devices.hw.RegisterBlock;
 import io.jcma.devices.hw.TransferTiming;
 import io.jcma.devices.hw.testcounter.TestCounterLayout;
 import io.jcma.devices.hw.testcounter.TestCounterModel;
+import io.jcma.devices.testing.Providers;
 import io.jcma.devices.testing.TestDt;
 import io.jcma.dma.Device;
 import io.jcma.dma.Dma;
@@ -165,15 +166,7 @@ class BoardPopulateTest {
 
     @Test
     void aModelThatFailsToRealizeIsWarnedAboutAndTheBoardBootsWithoutIt() {
-        DeviceModelProvider failing = new DeviceModelProvider() {
-            @Override
-            public List<String> compatibles() {
-                return List.of(TestCounterLayout.COMPATIBLE);
-            }
-
-            @Override
-            public DeviceModel create(String compatible) {
-                return new DeviceModel() {
+        DeviceModelProvider failing = Providers.of(TestCounterLayout.COMPATIBLE, () -> new DeviceModel() {
                     @Override
                     public void realize(ModelContext ctx) {
                         ctx.startThread("doomed", () -> false);
@@ -192,9 +185,7 @@ class BoardPopulateTest {
                     @Override
                     public void unrealize() {
                     }
-                };
-            }
-        };
+                });
         TestDt dt = TestDt.create().soc(counter(0x1030_0000L, 40));
         try (Board b = Board.boot(dt.platform(), BoardOptions.builder().model(failing).build())) {
             assertThat(b.model("10300000.test-counter")).isEmpty();

@@ -11,6 +11,7 @@ import io.jcma.devices.hw.DeviceModelProvider;
 import io.jcma.devices.hw.ModelContext;
 import io.jcma.devices.hw.RegisterBlock;
 import io.jcma.devices.hw.testcounter.TestCounterLayout;
+import io.jcma.devices.testing.Providers;
 import io.jcma.devices.testing.TestDt;
 import io.jcma.dma.DmaBuffer;
 import org.junit.jupiter.api.Test;
@@ -284,18 +285,10 @@ class DriverCoreTest {
     @Test
     void aSwappedModelNeedsNoDriverChange() {
         List<String> made = new ArrayList<>();
-        DeviceModelProvider strict = new DeviceModelProvider() {
-            @Override
-            public List<String> compatibles() {
-                return List.of(TestCounterLayout.COMPATIBLE);
-            }
-
-            @Override
-            public DeviceModel create(String compatible) {
-                made.add(compatible);
-                return new io.jcma.devices.hw.testcounter.TestCounterModel();
-            }
-        };
+        DeviceModelProvider strict = Providers.of(TestCounterLayout.COMPATIBLE, () -> {
+            made.add(TestCounterLayout.COMPATIBLE);
+            return new io.jcma.devices.hw.testcounter.TestCounterModel();
+        });
         BoardOptions o = BoardOptions.builder().model(strict).build();
         try (Board b = Board.boot(one().platform(), o)) {
             assertThat(made).containsExactly(TestCounterLayout.COMPATIBLE);
@@ -305,15 +298,7 @@ class DriverCoreTest {
 
     @Test
     void aBrokenModelMakesTheUnchangedDriverFailItsProbeNotTheBoard() {
-        DeviceModelProvider broken = new DeviceModelProvider() {
-            @Override
-            public List<String> compatibles() {
-                return List.of(TestCounterLayout.COMPATIBLE);
-            }
-
-            @Override
-            public DeviceModel create(String compatible) {
-                return new DeviceModel() {
+        DeviceModelProvider broken = Providers.of(TestCounterLayout.COMPATIBLE, () -> new DeviceModel() {
                     RegisterBlock regs;
 
                     @Override
@@ -335,9 +320,7 @@ class DriverCoreTest {
                     @Override
                     public void unrealize() {
                     }
-                };
-            }
-        };
+                });
         try (Board b = Board.boot(one().platform(), BoardOptions.builder().model(broken).build())) {
             assertThat(b.device(NAME).orElseThrow().driverName()).isEmpty();
             assertThat(b.machine().errors()).noneMatch(l -> l.contains("probe with driver"));
