@@ -9,6 +9,10 @@ import io.jcma.cma.mm.MemoryPressure;
 import io.jcma.cma.mm.Mm;
 import io.jcma.cma.of.DeviceNode;
 import io.jcma.cma.of.ReservedRegion;
+import io.jcma.devices.Board;
+import io.jcma.devices.BoardOptions;
+import io.jcma.devices.drivers.PlatformDevice;
+import io.jcma.dma.DmaOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,7 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code ./jcma boot}: boots a machine and prints the kernel log and the CMA areas. */
+/**
+ * {@code ./jcma boot}: boots a board (the machine with the DMA layer, its devices and drivers)
+ * and prints the kernel log, the CMA areas, the device-tree devices and the platform devices.
+ */
 @Command(name = "boot", mixinStandardHelpOptions = true,
         description = "Boot a simulated machine (memblock, reservations, CMA areas, activation) and print the log and areas.",
         footerHeading = "%nExample:%n",
@@ -37,18 +44,15 @@ final class BootCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Machine m = Machine.boot(platform.platform())) {
-            MemoryPressure p = pressure.apply(m);
-            print(m, json, System.out, p);
+        try (Board b = Board.boot(platform.platform(), BoardOptions.builder().dma(DmaOptions.defaults()).build())) {
+            MemoryPressure p = pressure.apply(b.machine());
+            print(b, json, System.out, p);
         }
         return 0;
     }
 
-    static void print(Machine m, boolean json, PrintStream out) throws Exception {
-        print(m, json, out, null);
-    }
-
-    static void print(Machine m, boolean json, PrintStream out, MemoryPressure pressure) throws Exception {
+    static void print(Board b, boolean json, PrintStream out, MemoryPressure pressure) throws Exception {
+        Machine m = b.machine();
         if (json) {
             Map<String, Object> root = new LinkedHashMap<>();
             List<Map<String, Object>> areas = new ArrayList<>();
@@ -83,6 +87,16 @@ final class BootCommand implements Callable<Integer> {
                 devices.add(device(d));
             }
             root.put("devices", devices);
+            List<Map<String, Object>> pdevs = new ArrayList<>();
+            for (PlatformDevice d : b.drivers().devices()) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("name", d.name());
+                o.put("node", d.ofNode().path());
+                o.put("driver", d.driverName().orElse(null));
+                o.put("model", b.model(d.name()).map(x -> x.getClass().getSimpleName()).orElse(null));
+                pdevs.add(o);
+            }
+            root.put("platform_devices", pdevs);
             root.put("log", m.log().lines());
             root.put("errors", m.errors());
             if (pressure != null) {
@@ -118,6 +132,14 @@ final class BootCommand implements Callable<Integer> {
             out.printf("%-40s %-28s %s%n", "Device", "compatible", "CMA area");
             for (DeviceNode d : m.devices()) {
                 out.printf("%-40s %-28s %s%n", d.path(), d.compatible().getFirst(), d.cma().map(Cma::name).orElse("-"));
+            }
+        }
+        if (!b.drivers().devices().isEmpty()) {
+            out.println();
+            out.printf("%-40s %-28s %s%n", "Platform device", "driver", "model");
+            for (PlatformDevice d : b.drivers().devices()) {
+                out.printf("%-40s %-28s %s%n", d.name(), d.driverName().orElse("-"),
+                        b.model(d.name()).map(x -> x.getClass().getSimpleName()).orElse("-"));
             }
         }
     }

@@ -5,7 +5,8 @@ import io.jcma.cli.shell.Interpreter;
 import io.jcma.cma.boot.Machine;
 import io.jcma.cma.fs.KernelFs;
 import io.jcma.cma.kernel.KernelLog;
-import io.jcma.dma.Dma;
+import io.jcma.devices.Board;
+import io.jcma.devices.BoardOptions;
 import io.jcma.dma.DmaOptions;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -23,8 +24,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ./jcma shell}: the shell of {@link Interpreter} over the machine's debugfs, sysfs and
- * procfs and its kernel log, with a script from {@code -c}, interactive on a terminal
+ * {@code ./jcma shell}: the shell of {@link Interpreter} over the board's debugfs, sysfs and
+ * procfs (with its devices and drivers: /sys/bus/platform, /proc/interrupts, /proc/irq) and its
+ * kernel log, with a script from {@code -c}, interactive on a terminal
  * ({@link InteractiveShell}), or line by line from standard input. The status is the last
  * command's, as sh's.
  */
@@ -53,8 +55,9 @@ final class ShellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // the DMA layer attached at boot: swiotlb reserved, /sys/kernel/debug/dma-api present
-        try (Machine m = Machine.boot(platform.platform(), List.of(Dma.hook(DmaOptions.defaults())))) {
+        // a board: the DMA layer attached at boot (swiotlb, /sys/kernel/debug/dma-api), devices, drivers
+        try (Board b = Board.boot(platform.platform(), BoardOptions.builder().dma(DmaOptions.defaults()).build())) {
+            Machine m = b.machine();
             pressure.apply(m);
             return run(m.fs(), m.log());
         }
