@@ -339,7 +339,7 @@ class CmaAllocTest {
         var e = early(8 * GiB);
         Cma c = e.areas().declareContiguous(4 * GiB - 32 * MiB, 64 * MiB, 0, 0, 0, true, "across");
         try (var a = e.activate()) {
-            assertThat(e.log().errors()).containsExactly("CMA area across could not be activated");
+            assertThat(e.log().errors()).containsExactly("cma: CMA area across could not be activated");
             assertThat(c.count()).isZero();
             assertThat(c.active()).isFalse();
             assertThat(e.areas().totalcmaPages()).isZero();
