@@ -454,7 +454,7 @@ public final class DmaImpl implements Dma {
         Mapping m = table.removeSingle(dev, dma, size).orElseThrow(() -> new IllegalStateException(
                 "dma_unmap_single: dev=" + dev.name() + " dma=" + Mm.pa(dma) + " size=" + size
                         + " (expected: a live mapping of this device; double unmap?)"));
-        dev.ops().unmapPage(m, dir, attrs);
+        dev.ops().unmapPage(m, size, dir, attrs);
         DmaEvents.UnmapPage ev = new DmaEvents.UnmapPage();
         if (ev.shouldCommit()) {
             ev.device = dev.name();
@@ -471,14 +471,17 @@ public final class DmaImpl implements Dma {
         return dma == DMA_MAPPING_ERROR;
     }
 
-    /** dma_sync_single_for_cpu() / _for_device(): debug_dma_sync_single_*, then the bounce copy. */
+    /**
+     * dma_sync_single_for_cpu() / _for_device(): the bounce copy of the mapping {@code dma} lies
+     * in (is_swiotlb_buffer() asks only where the sync starts), then debug_dma_sync_single_*.
+     */
     private void syncSingle(Device d, long dma, long size, DmaDirection dir, boolean toCpu) {
         DeviceImpl dev = dev(d);
         checkDir(dir);
-        debug.sync(dev, DmaDebugImpl.Type.SINGLE, dma, size, dir, toCpu, 0);
         if (toCpu ? dir.deviceWrites() : dir.deviceReads()) {
-            table.findContaining(dev, dma, size).ifPresent(m -> m.sync(dma, size, toCpu));
+            table.findContaining(dev, dma, 1).ifPresent(m -> m.sync(swiotlb, dma, size, toCpu));
         }
+        debug.sync(dev, DmaDebugImpl.Type.SINGLE, dma, size, dir, toCpu, 0);
     }
 
     @Override
@@ -560,7 +563,7 @@ public final class DmaImpl implements Dma {
             }
             if (toCpu ? dir.deviceWrites() : dir.deviceReads()) {
                 for (Mapping m : s.mappings) {
-                    m.sync(m.dma(), m.size(), toCpu);
+                    m.sync(swiotlb, m.dma(), m.size(), toCpu);
                 }
             }
         }

@@ -167,8 +167,8 @@ final class IommuDmaOps implements DmaMapOps {
         return swiotlb.tblMapSingle(r.dev(), r.orig(), attrs, phys -> phys, -1).map(Optional::of);
     }
 
-    private void releaseSlot(Mapping.Request r, Optional<Swiotlb.Slot> slot, DmaDirection dir, long attrs) {
-        slot.ifPresent(s -> swiotlb.tblUnmapSingle(s, r.orig(), dir, attrs));
+    private void releaseSlot(Mapping.Request r, Optional<Swiotlb.Slot> slot, long size, DmaDirection dir, long attrs) {
+        slot.ifPresent(s -> swiotlb.tblUnmapSingle(r.dev(), s, r.orig(), size, dir, attrs));
     }
 
     private static long target(Mapping.Request r, Optional<Swiotlb.Slot> slot) {
@@ -188,13 +188,13 @@ final class IommuDmaOps implements DmaMapOps {
         long len = Mm.alignUp(r.size() + off, Mm.PAGE_SIZE);
         long iova = domain.allocIova(len, r.dev().limit(r.dev().dmaMask()));
         if (iova < 0) {
-            releaseSlot(r, slot, r.dir(), DmaAttrs.SKIP_CPU_SYNC);
+            releaseSlot(r, slot, r.size(), r.dir(), DmaAttrs.SKIP_CPU_SYNC);
             return Optional.empty();
         }
         if (!iommuMap(iova, p - off, len, prot(r.dir()))) {
             // __iommu_dma_map frees the IOVA; iommu_dma_map_page then frees the bounce slot
             domain.freeIova(iova);
-            releaseSlot(r, slot, r.dir(), DmaAttrs.SKIP_CPU_SYNC);
+            releaseSlot(r, slot, r.size(), r.dir(), DmaAttrs.SKIP_CPU_SYNC);
             return Optional.empty();
         }
         return Optional.of(new Mapping.Translated(r, iova + off, new Mapping.IovaRange(iova, len), slot));
@@ -212,13 +212,13 @@ final class IommuDmaOps implements DmaMapOps {
         return new IllegalStateException("iommu_dma_unmap: " + m + " (expected: a mapping dma-iommu made)");
     }
 
-    /** iommu_dma_unmap_page(): the IOVA range goes first, then the bounce slots (copying back). */
+    /** iommu_dma_unmap_page(): the IOVA range goes first, then the bounce slots (copying back {@code size}). */
     @Override
-    public void unmapPage(Mapping m, DmaDirection dir, long attrs) {
+    public void unmapPage(Mapping m, long size, DmaDirection dir, long attrs) {
         Mapping.Translated t = translated(m);
         domain.unmap(t.iova().start(), t.iova().length());
         domain.freeIova(t.iova().start());
-        releaseSlot(t.request(), t.via(), dir, attrs);
+        releaseSlot(t.request(), t.via(), size, dir, attrs);
     }
 
     /** iommu_dma_map_sg() and __finalise_sg(): one IOVA range, segments merged where they can. */
@@ -275,7 +275,7 @@ final class IommuDmaOps implements DmaMapOps {
 
     private void releaseSlots(List<Mapping.Request> entries, List<Optional<Swiotlb.Slot>> slots) {
         for (int i = 0; i < slots.size(); i++) {
-            releaseSlot(entries.get(i), slots.get(i), entries.get(i).dir(), DmaAttrs.SKIP_CPU_SYNC);
+            releaseSlot(entries.get(i), slots.get(i), entries.get(i).size(), entries.get(i).dir(), DmaAttrs.SKIP_CPU_SYNC);
         }
     }
 
@@ -317,7 +317,7 @@ final class IommuDmaOps implements DmaMapOps {
         }
         domain.unmap(first.iova().start(), total);
         domain.freeIova(first.iova().start());
-        DmaMapOps.releaseEach(entries, m -> releaseSlot(m.request(), translated(m).via(), dir, attrs));
+        DmaMapOps.releaseEach(entries, m -> releaseSlot(m.request(), translated(m).via(), m.size(), dir, attrs));
     }
 
     /** The IOMMU's page walk: a fault for an unmapped IOVA or a missing permission. */
