@@ -533,7 +533,10 @@ abstract class DmaContractTest {
         dma.mappingError(dev64, direct);
         dma.unmapSingle(dev64, direct, 8192, DmaDirection.TO_DEVICE);
         dma.freeCoherent(dev64, 8192, high);
-        assertThat(dma.debug().errorCount()).isZero();
+        // streaming-mapping a live coherent buffer for a device that writes overlaps its entry's
+        // first cacheline, which DMA-API debug reports as the kernel's add_dma_entry() does
+        assertThat(dma.debug().errors()).extracting(DmaDebugError::message)
+                .containsExactly("cacheline tracking EEXIST, overlapping mappings aren't supported");
     }
 
     @Test

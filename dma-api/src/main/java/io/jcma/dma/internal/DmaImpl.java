@@ -285,7 +285,7 @@ public final class DmaImpl implements Dma {
             dev.devresAdd(b);
         }
         if (b.debugTracked) {
-            debug.allocCoherent(dev, size, b.dma, b.phys(), site);
+            debug.allocCoherent(dev, size, b.dma, b.phys(), attrs, site);
         } else {
             // no entry, but the range is live again: device accesses to it are no use after free
             debug.reused(dev, b.dma, size);
@@ -441,7 +441,7 @@ public final class DmaImpl implements Dma {
             return DMA_MAPPING_ERROR;
         }
         table.addSingle(m.get());
-        debug.mapPage(dev, m.get().debugPhys(), r.size(), r.dir(), m.get().dma(), r.site());
+        debug.mapPage(dev, m.get().debugPhys(), r.size(), r.dir(), m.get().dma(), attrs, r.site());
         return m.get().dma();
     }
 
@@ -521,7 +521,8 @@ public final class DmaImpl implements Dma {
             s.mappings = ms;
             s.mappedBy = dev;
             table.addSg(ms);
-            debug.mapSg(dev, s, nents, s.mapped, dir, ms.stream().mapToLong(Mapping::debugPhys).toArray(), site);
+            debug.mapSg(dev, s, nents, s.mapped, dir, ms.stream().mapToLong(Mapping::debugPhys).toArray(), attrs,
+                    site);
             return s.mapped;
         }
     }
