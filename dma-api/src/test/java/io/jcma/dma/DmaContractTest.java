@@ -636,8 +636,15 @@ abstract class DmaContractTest {
         assertThat(dma.mapSg(dev, sg, 1, DmaDirection.TO_DEVICE, 0)).isEqualTo(1);
         assertThatThrownBy(() -> dma.mapSg(dev, sg, 1, DmaDirection.TO_DEVICE, 0))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already mapped");
-        assertThatThrownBy(() -> Scatterlist.of(MemorySegment.ofArray(new byte[0])))
-                .isInstanceOf(IllegalArgumentException.class);
+        // an empty entry that must bounce: swiotlb would hit the kernel's BUG_ON(!nslots); with
+        // no pool, swiotlb_tbl_map_single() fails before it looks at the size
+        Scatterlist empty = Scatterlist.of(MemorySegment.ofArray(new byte[0]));
+        if (dma.swiotlb().isPresent()) {
+            assertThatThrownBy(() -> dma.mapSg(dev, empty, 1, DmaDirection.TO_DEVICE, 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("size: 0");
+        } else {
+            assertThat(dma.mapSg(dev, empty, 1, DmaDirection.TO_DEVICE, 0)).isZero();
+        }
     }
 
     // ---------------------------------------------------------------- IOMMU

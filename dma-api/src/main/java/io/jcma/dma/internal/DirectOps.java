@@ -157,13 +157,16 @@ final class DirectOps implements DmaMapOps {
         buf.pages().forEach(contiguous::free);
     }
 
-    /** dma_capable(). */
+    /**
+     * dma_capable(). A zero-length buffer ends one byte before its address, so it is capable
+     * wherever the byte before it is (not at DMA address 0, where that wraps).
+     */
     private static boolean capable(DeviceImpl dev, long dma, long size) {
         if (dma == Dma.DMA_MAPPING_ERROR) {
             return false;
         }
         long end = dma + size - 1;
-        if (Long.compareUnsigned(end, dma) < 0) {
+        if (size != 0 && Long.compareUnsigned(end, dma) < 0) {
             return false;
         }
         return Long.compareUnsigned(end, dev.limit(dev.dmaMask())) <= 0;

@@ -38,7 +38,8 @@ import java.util.Optional;
  * mapping takes the pages the buffer touches. A scatterlist takes one IOVA range for all its
  * entries, each padded to pages, and __finalise_sg merges entries into fewer DMA segments where
  * an entry starts on a page, the running segment does not end at a segment boundary and stays
- * within max_segment_size.
+ * within max_segment_size. A zero-length entry that starts on a page takes no IOVA and joins the
+ * running segment; a list of nothing else takes no IOVA at all.
  */
 final class IommuDmaOps implements DmaMapOps {
     /** The page sizes an IOMMU maps at once (pgsize_bitmap 4K | 2M | 1G), as orders. */
@@ -249,7 +250,8 @@ final class IommuDmaOps implements DmaMapOps {
         }
         DeviceImpl dev = entries.getFirst().dev();
         DmaDirection dir = entries.getFirst().dir();
-        long iova = domain.allocIova(total, dev.limit(dev.dmaMask()));
+        // only zero-length entries on page starts: no IOVA at all, segments based at 0
+        long iova = total == 0 ? 0 : domain.allocIova(total, dev.limit(dev.dmaMask()));
         if (iova < 0) {
             releaseSlots(entries, slots);
             return Optional.empty();
@@ -258,7 +260,7 @@ final class IommuDmaOps implements DmaMapOps {
         long at = iova;
         for (int i = 0; i < n; i++) {
             Mapping.Request r = entries.get(i);
-            if (!iommuMap(at, target(r, slots.get(i)) - off[i], padded[i], prot(dir))) {
+            if (padded[i] != 0 && !iommuMap(at, target(r, slots.get(i)) - off[i], padded[i], prot(dir))) {
                 // iommu_map_sg unmaps what it mapped; iommu_dma_map_sg frees the IOVA and fails
                 if (at > iova) {
                     domain.unmap(iova, at - iova);
@@ -315,8 +317,10 @@ final class IommuDmaOps implements DmaMapOps {
         for (Mapping m : entries) {
             total += translated(m).iova().length();
         }
-        domain.unmap(first.iova().start(), total);
-        domain.freeIova(first.iova().start());
+        if (total != 0) {
+            domain.unmap(first.iova().start(), total);
+            domain.freeIova(first.iova().start());
+        }
         DmaMapOps.releaseEach(entries, m -> releaseSlot(m.request(), translated(m).via(), m.size(), dir, attrs));
     }
 

@@ -174,6 +174,8 @@ public final class Swiotlb {
      *                  that is not simulated RAM
      * @throws IllegalStateException if the original cannot be read (its arena closed); the
      *                               slots are released first
+     * @throws IllegalArgumentException if {@code orig} is empty: the kernel's slot search hits
+     *                                  BUG_ON(!nslots) there
      */
     public Optional<Slot> tblMapSingle(Device dev, MemorySegment orig, long attrs, LongUnaryOperator poolDma,
                                        long traceDma) {
@@ -182,6 +184,11 @@ public final class Swiotlb {
             return Optional.empty();
         }
         long size = orig.byteSize();
+        if (size == 0) {
+            // the kernel asks swiotlb_find_slots() for zero slots and stops at BUG_ON(!nslots)
+            throw new IllegalArgumentException("swiotlb_tbl_map_single: dev=" + dev.name() + " size: 0 (expected: > 0;"
+                    + " a zero-length buffer that must bounce is a kernel BUG)");
+        }
         long pd = poolDma.applyAsLong(start);
         int index = slots.find(size, pd == Dma.DMA_MAPPING_ERROR ? 0 : pd, dev.segmentBoundaryMask());
         if (index < 0) {
