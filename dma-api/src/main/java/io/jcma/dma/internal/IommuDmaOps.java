@@ -22,16 +22,20 @@ import java.util.Optional;
  *
  * <h2>Coherent allocation (iommu_dma_alloc)</h2>
  * <ol>
- *   <li>Pages of the largest orders the IOMMU maps (2 MiB, then 4 KiB; only 4 KiB with
- *       ALLOC_SINGLE_PAGES) (__iommu_dma_alloc_pages), or one contiguous CMA/page allocation with
- *       FORCE_CONTIGUOUS (iommu_dma_alloc_pages).</li>
- *   <li>jcma cannot vmap scattered pages into one CPU view, so a multi-page buffer with a CPU
- *       mapping tries the contiguous way first and falls back to the page-by-page one (whose CPU
- *       view is then per chunk: DmaBuffer.chunks()).</li>
+ *   <li>Without DMA_ATTR_FORCE_CONTIGUOUS (every allocation jcma makes may block):
+ *       iommu_dma_alloc_remap(), buddy pages of the largest orders the IOMMU maps (2 MiB, then
+ *       4 KiB; only 4 KiB with ALLOC_SINGLE_PAGES) (__iommu_dma_alloc_pages), never CMA. The CPU
+ *       view is one when the pages came out contiguous, else a vmap of them where the backing
+ *       can map its pages at consecutive addresses (dma_common_pages_remap(); the sparse-file
+ *       backing with the native shim), else per chunk only (DmaBuffer.chunks()).</li>
+ *   <li>With it: one contiguous run, from CMA first (iommu_dma_alloc_pages:
+ *       dma_alloc_contiguous(), then alloc_pages()).</li>
  *   <li>An IOVA below the coherent mask (iommu_dma_alloc_iova), the chunks mapped at it in
  *       order; any failure gives the IOVA and the pages back (iommu_dma_alloc_remap's
  *       out_free_sg). The memory is zeroed.</li>
  * </ol>
+ * GFP_ATOMIC callers, which the kernel serves from iommu_dma_alloc_pages() or the atomic pool,
+ * do not exist in jcma: its allocations all may block.
  *
  * <h2>Streaming (iommu_dma_map_page, iommu_dma_map_sg)</h2>
  * RAM is mapped where it is; memory that is not RAM bounces through swiotlb first. A page
@@ -85,18 +89,27 @@ final class IommuDmaOps implements DmaMapOps {
         return (dir.deviceReads() ? IommuDomain.IOMMU_READ : 0) | (dir.deviceWrites() ? IommuDomain.IOMMU_WRITE : 0);
     }
 
-    /** __iommu_dma_alloc_pages(): the largest orders first, order 0 last. */
+    /**
+     * __iommu_dma_alloc_pages(): buddy pages only, the largest order of the mask that fits what
+     * is left first; an order that fails once is dropped from the mask for the rest of the
+     * allocation, as the kernel's loop drops it.
+     */
     private Optional<List<Pages>> allocPages(long count, int gfp, boolean singlePages) {
+        long mask = 0;
+        for (int order : singlePages ? new int[] {0} : IOMMU_ORDERS) {
+            if (order <= Mm.MAX_PAGE_ORDER) {
+                mask |= 1L << order;
+            }
+        }
         List<Pages> out = new ArrayList<>();
         while (count > 0) {
+            mask &= (Long.highestOneBit(count) << 1) - 1;
             Optional<Pages> got = Optional.empty();
-            for (int order : singlePages ? new int[] {0} : IOMMU_ORDERS) {
-                if (order > Mm.MAX_PAGE_ORDER || (1L << order) > count) {
-                    continue;
-                }
-                got = contiguous.allocPages(order, gfp);
-                if (got.isPresent()) {
-                    break;
+            while (mask != 0 && got.isEmpty()) {
+                int order = 63 - Long.numberOfLeadingZeros(mask);
+                got = contiguous.allocPages(order, gfp | Gfp.NOWARN);
+                if (got.isEmpty()) {
+                    mask &= ~(1L << order);
                 }
             }
             if (got.isEmpty()) {
@@ -112,17 +125,16 @@ final class IommuDmaOps implements DmaMapOps {
     /** iommu_dma_alloc(): see the class comment. */
     @Override
     public Optional<Coherent> alloc(DeviceImpl dev, long size, int gfp, long attrs) {
-        boolean force = (attrs & DmaAttrs.FORCE_CONTIGUOUS) != 0;
-        boolean wantCpu = (attrs & (DmaAttrs.NO_KERNEL_MAPPING | DmaAttrs.ALLOC_SINGLE_PAGES)) == 0;
-        Optional<List<Pages>> got = Optional.empty();
-        if (force || wantCpu && size > Mm.PAGE_SIZE) {
-            Optional<Pages> p = contiguous.allocContiguous(dev, size, gfp | (force ? 0 : Gfp.NOWARN));
+        Optional<List<Pages>> got;
+        if ((attrs & DmaAttrs.FORCE_CONTIGUOUS) != 0) {
+            // iommu_dma_alloc_pages(): dma_alloc_contiguous(), else alloc_pages() of the order
+            Optional<Pages> p = contiguous.allocContiguous(dev, size, gfp);
             if (p.isEmpty()) {
                 p = contiguous.allocPages(Contiguous.getOrder(size), gfp);
             }
             got = p.map(List::of);
-        }
-        if (got.isEmpty() && !force) {
+        } else {
+            // iommu_dma_alloc_remap(): every blocking allocation; never CMA
             got = allocPages(size >>> Mm.PAGE_SHIFT, gfp, (attrs & DmaAttrs.ALLOC_SINGLE_PAGES) != 0);
         }
         if (got.isEmpty()) {
