@@ -11,7 +11,8 @@ import io.jcma.cma.mm.Mm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Mirrors the memblock allocations arm64's setup_arch() makes (6.12, Debian's arm64 config:
@@ -127,29 +128,31 @@ final class Arm64Bootmem {
     /** map_mem(): page tables for every mapped page of RAM, 4 KiB pages all the way. */
     private static void linearMapTables(Memblock memblock, List<Allocation> out) {
         long memstart = Mm.alignDown(memblock.start(), PUD_SIZE);
-        TreeSet<Long> pte = new TreeSet<>();
-        TreeSet<Long> pmd = new TreeSet<>();
-        TreeSet<Long> pud = new TreeSet<>();
+        List<long[]> mapped = new ArrayList<>();
         for (Memblock.Region r : memblock.memory()) {
-            if (r.nomap()) {
-                continue;
-            }
             long s = Mm.alignUp(r.base(), Mm.PAGE_SIZE) - memstart;
             long e = Mm.alignDown(r.end(), Mm.PAGE_SIZE) - memstart;
-            if (s >= e) {
-                continue;
+            if (!r.nomap() && s < e) {
+                mapped.add(new long[] {s, e});
             }
-            addBlocks(pte, s, e, PMD_SIZE);
-            addBlocks(pmd, s, e, PUD_SIZE);
-            addBlocks(pud, s, e, PGDIR_SIZE);
         }
-        pages(memblock, "linear map page tables", pud.size() + pmd.size() + pte.size(), out);
+        long tables = blocks(mapped, PMD_SIZE) + blocks(mapped, PUD_SIZE) + blocks(mapped, PGDIR_SIZE);
+        pages(memblock, "linear map page tables", tables, out);
     }
 
-    private static void addBlocks(TreeSet<Long> set, long start, long end, long block) {
-        for (long b = start / block; b <= (end - 1) / block; b++) {
-            set.add(b);
+    /** The number of {@code block}-sized, block-aligned blocks that ascending ranges [s, e) touch. */
+    static long blocks(List<long[]> ranges, long block) {
+        long count = 0;
+        long last = -1;
+        for (long[] r : ranges) {
+            long first = Math.max(r[0] / block, last + 1);
+            long end = (r[1] - 1) / block;
+            if (end >= first) {
+                count += end - first + 1;
+                last = end;
+            }
         }
+        return count;
     }
 
     /**
@@ -251,7 +254,7 @@ final class Arm64Bootmem {
     private static void sparseInit(Memblock memblock, List<Integer> nodes, List<Long> pgdats, List<Allocation> out) {
         alloc(memblock, "mem_section", MEM_SECTION_ROOTS_BYTES, SMP_CACHE_BYTES, 0, Mm.NUMA_NO_NODE, false, out);
         // memory_present(): sections in address order, each with the node of its first memory
-        TreeSet<Long> roots = new TreeSet<>();
+        Set<Long> roots = new HashSet<>();
         List<long[]> sections = new ArrayList<>(); // {section nr, nid}
         for (Memblock.Region r : memblock.memory()) {
             for (long s = r.base() >>> SECTION_SIZE_BITS; s <= (r.end() - 1) >>> SECTION_SIZE_BITS; s++) {
@@ -290,16 +293,14 @@ final class Arm64Bootmem {
         }
         long buf = SECTION_MAP_SIZE * sections.size();
         alloc(memblock, "memmap node " + nid, buf, SECTION_MAP_SIZE, 0, nid, true, out);
-        TreeSet<Long> pmd = new TreeSet<>();
-        TreeSet<Long> pud = new TreeSet<>();
+        List<long[]> vmemmap = new ArrayList<>();
         long startPfn = Mm.alignDown(memblock.start(), PUD_SIZE) >>> Mm.PAGE_SHIFT;
         for (long[] s : sections) {
             long pfn = s[0] << (SECTION_SIZE_BITS - Mm.PAGE_SHIFT);
             long off = (pfn - startPfn) * STRUCT_PAGE + (PGDIR_SIZE - PUD_SIZE);
-            addBlocks(pmd, off, off + SECTION_MAP_SIZE, PUD_SIZE);
-            addBlocks(pud, off, off + SECTION_MAP_SIZE, PGDIR_SIZE);
+            vmemmap.add(new long[] {off, off + SECTION_MAP_SIZE});
         }
-        pages(memblock, "vmemmap page tables", pmd.size() + pud.size(), out);
+        pages(memblock, "vmemmap page tables", blocks(vmemmap, PUD_SIZE) + blocks(vmemmap, PGDIR_SIZE), out);
     }
 
     /**
