@@ -17,4 +17,5 @@ module io.jcma.cma {
     exports io.jcma.cma.of;
 
     uses io.jcma.cma.mm.MemoryBackingProvider;
+    uses io.jcma.cma.mm.VmapProvider;
 }

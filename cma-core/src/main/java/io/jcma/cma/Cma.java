@@ -73,7 +73,8 @@ public sealed interface Cma permits CmaArea {
     /**
      * cma_alloc(): {@code count} contiguous pages aligned to 2^{@code align} pages. Empty when
      * no free range could be had (logged unless {@code noWarn}, and counted), as the kernel
-     * returns NULL.
+     * returns NULL; empty too, but neither logged nor counted, for a count of 0, an inactive area
+     * or more pages than the area has, which 6.9 and later turn away as bad input.
      *
      * @throws IllegalArgumentException if count is negative or align is outside 0..63
      * @throws IllegalStateException    if the machine is suspended

@@ -136,7 +136,7 @@ public sealed interface CmaAreas permits CmaAreasImpl {
 
     /**
      * cma_init_reserved_areas() (core_initcall): activates every declared area. An area must lie
-     * in one zone of RAM; otherwise "CMA area %s could not be activated", its count becomes 0
+     * in one zone of RAM; otherwise "cma: CMA area %s could not be activated", its count becomes 0
      * and (unless {@link #reservePagesOnError}) its pages go to the page allocator. An activated
      * area's pageblocks become MIGRATE_CMA and its pages are freed to the page allocator.
      *

@@ -77,24 +77,43 @@ class CmaAllocTest {
     }
 
     @Test
-    void zeroCountIsEmptyAndCountedAsAFailureAsTheKernelDoes() {
+    void zeroCountIsEmptyAndNotCountedAsA69KernelTurnsItAway() {
         var e = early(1 * GiB);
         Cma c = e.areas().declareContiguous(0x10000000L, 32 * MiB, 0, 0, 0, true, "reserved");
         try (var a = e.activate()) {
             assertThat(c.alloc(0, 0, false)).isEmpty();
-            assertThat(e.areas().vmCmaAllocFail()).isEqualTo(1);
+            assertThat(e.areas().vmCmaAllocFail()).isZero();
+            assertThat(c.metrics().allocFail()).isZero();
             assertThat(e.log().errors()).isEmpty();
         }
     }
 
     @Test
-    void moreThanTheAreaIsEmptyWithoutALogLine() {
+    void moreThanTheAreaIsEmptyUncountedAndWithoutALogLine() {
         var e = early(1 * GiB);
         Cma c = e.areas().declareContiguous(0x10000000L, 32 * MiB, 0, 0, 0, true, "reserved");
         try (var a = e.activate()) {
             assertThat(c.alloc(8193, 0, false)).isEmpty();
-            assertThat(c.metrics().allocPagesFail()).isEqualTo(8193);
+            assertThat(c.metrics().allocPagesFail()).isZero();
+            assertThat(e.areas().vmCmaAllocFail()).isZero();
             assertThat(e.log().errors()).isEmpty();
+            // one page fewer than the area is a real search, and a counted failure once taken
+            c.alloc(1, 0, false).orElseThrow();
+            assertThat(c.alloc(8192, 0, true)).isEmpty();
+            assertThat(c.metrics().allocPagesFail()).isEqualTo(8192);
+            assertThat(e.areas().vmCmaAllocFail()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anInactiveAreaTurnsRequestsAwayUncounted() {
+        var e = early(8 * GiB);
+        Cma c = e.areas().declareContiguous(4 * GiB - 32 * MiB, 64 * MiB, 0, 0, 0, true, "across");
+        try (var a = e.activate()) {
+            assertThat(c.active()).isFalse();
+            assertThat(c.alloc(1, 0, false)).isEmpty();
+            assertThat(e.areas().vmCmaAllocFail()).isZero();
+            assertThat(c.metrics().allocPagesFail()).isZero();
         }
     }
 
@@ -339,7 +358,7 @@ class CmaAllocTest {
         var e = early(8 * GiB);
         Cma c = e.areas().declareContiguous(4 * GiB - 32 * MiB, 64 * MiB, 0, 0, 0, true, "across");
         try (var a = e.activate()) {
-            assertThat(e.log().errors()).containsExactly("CMA area across could not be activated");
+            assertThat(e.log().errors()).containsExactly("cma: CMA area across could not be activated");
             assertThat(c.count()).isZero();
             assertThat(c.active()).isFalse();
             assertThat(e.areas().totalcmaPages()).isZero();
@@ -460,6 +479,28 @@ class CmaAllocTest {
         Cma d = other.areas().declareContiguous(0x10000000L, 2 * MiB, 0, 0, 0, true, "two");
         assertThatThrownBy(() -> e.areas().reservePagesOnError(d)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("(expected: an area of this machine)");
+    }
+
+    @Test
+    void aTurnedAwayRequestTracesItsStartAndNoFinish() throws Exception {
+        var e = early(1 * GiB);
+        Cma c = e.areas().declareContiguous(0x10000000L, 2 * MiB, 0, 0, 0, true, "reserved");
+        Path file = Files.createTempFile("jcma", ".jfr");
+        try (var a = e.activate(); Recording r = new Recording()) {
+            r.enable("jcma.CmaAllocStart");
+            r.enable("jcma.CmaAllocFinish");
+            r.start();
+            assertThat(c.alloc(0, 0, false)).isEmpty();
+            assertThat(c.alloc(513, 0, false)).isEmpty();
+            r.stop();
+            r.dump(file);
+            List<RecordedEvent> ev = RecordingFile.readAllEvents(file);
+            assertThat(ev).extracting(v -> v.getEventType().getName())
+                    .containsExactly("jcma.CmaAllocStart", "jcma.CmaAllocStart");
+            assertThat(ev).extracting(v -> v.getLong("count")).containsExactly(0L, 513L);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     @Test

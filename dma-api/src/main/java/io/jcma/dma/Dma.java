@@ -349,7 +349,9 @@ public sealed interface Dma permits io.jcma.dma.internal.DmaImpl {
      * dma_map_sg_attrs(): the number of DMA segments, 0 on failure (nothing stays mapped).
      *
      * @throws IllegalArgumentException if the device is not one of this layer, the list is
-     *                                  null, dir is NONE or null, or nents is outside 1..sg.nents()
+     *                                  null, dir is NONE or null, nents is outside 1..sg.nents(),
+     *                                  or a zero-length entry must bounce (swiotlb would hit the
+     *                                  kernel's BUG_ON(!nslots); nothing stays mapped)
      * @throws IllegalStateException    if the list is already mapped, or an entry that must
      *                                  bounce has its arena closed (nothing stays mapped)
      * @throws WrongThreadException     if an entry that must bounce is confined to another

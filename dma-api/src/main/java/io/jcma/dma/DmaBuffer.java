@@ -27,9 +27,13 @@ public sealed interface DmaBuffer permits io.jcma.dma.internal.DmaBufferImpl {
     /**
      * The CPU's view of the buffer, {@link #size()} bytes.
      *
+     * The physically discontiguous pages of an IOMMU buffer are one view where the backing can
+     * vmap them (the sparse-file backing with the native shim), as dma_common_pages_remap()
+     * makes one.
+     *
      * @throws IllegalStateException with DMA_ATTR_NO_KERNEL_MAPPING (there is no CPU mapping),
      *                               or when an IOMMU buffer is made of physically discontiguous
-     *                               chunks (use {@link #chunks()})
+     *                               chunks the backing cannot vmap (use {@link #chunks()})
      */
     MemorySegment cpu();
 

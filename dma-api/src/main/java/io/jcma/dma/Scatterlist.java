@@ -15,18 +15,20 @@ import java.util.List;
 public sealed interface Scatterlist permits io.jcma.dma.internal.ScatterlistImpl {
 
     /**
-     * One entry per buffer, in order (sg_init_table + sg_set_buf).
+     * One entry per buffer, in order (sg_init_table + sg_set_buf). An empty buffer is a
+     * zero-length entry, which maps as the kernel maps one (dma-direct: at its address, length
+     * 0); one that would have to bounce is refused by {@link Dma#mapSg}.
      *
-     * @throws IllegalArgumentException if there is no buffer, or one is empty
+     * @throws IllegalArgumentException if there is no buffer
      */
     static Scatterlist of(MemorySegment... bufs) {
         return io.jcma.dma.internal.ScatterlistImpl.of(List.of(bufs));
     }
 
     /**
-     * One entry per buffer, in order.
+     * One entry per buffer, in order; see {@link #of(MemorySegment...)}.
      *
-     * @throws IllegalArgumentException if there is no buffer, or one is empty
+     * @throws IllegalArgumentException if there is no buffer
      */
     static Scatterlist of(List<MemorySegment> bufs) {
         return io.jcma.dma.internal.ScatterlistImpl.of(bufs);

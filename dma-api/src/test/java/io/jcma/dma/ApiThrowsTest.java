@@ -124,11 +124,12 @@ class ApiThrowsTest {
     }
 
     @Test
-    void aScatterlistNeedsNonEmptyEntriesAndChecksItsIndices() {
+    void aScatterlistNeedsEntriesAndChecksItsIndices() {
         assertThatThrownBy(() -> Scatterlist.of()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("entries: 0 (expected: at least one)");
-        assertThatThrownBy(() -> Scatterlist.of(MemorySegment.ofArray(new byte[4]), MemorySegment.ofArray(new byte[0])))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("entry 1: length 0 (expected: > 0)");
+        // a zero-length entry is the kernel's business at map time, not the list's
+        assertThat(Scatterlist.of(MemorySegment.ofArray(new byte[4]), MemorySegment.ofArray(new byte[0])).nents())
+                .isEqualTo(2);
         Scatterlist sg = Scatterlist.of(MemorySegment.ofArray(new byte[4]));
         assertThatThrownBy(() -> sg.buffer(1)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> sg.dmaAddress(-1)).isInstanceOf(IndexOutOfBoundsException.class);

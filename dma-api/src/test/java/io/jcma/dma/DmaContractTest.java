@@ -533,7 +533,10 @@ abstract class DmaContractTest {
         dma.mappingError(dev64, direct);
         dma.unmapSingle(dev64, direct, 8192, DmaDirection.TO_DEVICE);
         dma.freeCoherent(dev64, 8192, high);
-        assertThat(dma.debug().errorCount()).isZero();
+        // streaming-mapping a live coherent buffer for a device that writes overlaps its entry's
+        // first cacheline, which DMA-API debug reports as the kernel's add_dma_entry() does
+        assertThat(dma.debug().errors()).extracting(DmaDebugError::message)
+                .containsExactly("cacheline tracking EEXIST, overlapping mappings aren't supported");
     }
 
     @Test
@@ -633,8 +636,15 @@ abstract class DmaContractTest {
         assertThat(dma.mapSg(dev, sg, 1, DmaDirection.TO_DEVICE, 0)).isEqualTo(1);
         assertThatThrownBy(() -> dma.mapSg(dev, sg, 1, DmaDirection.TO_DEVICE, 0))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("already mapped");
-        assertThatThrownBy(() -> Scatterlist.of(MemorySegment.ofArray(new byte[0])))
-                .isInstanceOf(IllegalArgumentException.class);
+        // an empty entry that must bounce: swiotlb would hit the kernel's BUG_ON(!nslots); with
+        // no pool, swiotlb_tbl_map_single() fails before it looks at the size
+        Scatterlist empty = Scatterlist.of(MemorySegment.ofArray(new byte[0]));
+        if (dma.swiotlb().isPresent()) {
+            assertThatThrownBy(() -> dma.mapSg(dev, empty, 1, DmaDirection.TO_DEVICE, 0))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("size: 0");
+        } else {
+            assertThat(dma.mapSg(dev, empty, 1, DmaDirection.TO_DEVICE, 0)).isZero();
+        }
     }
 
     // ---------------------------------------------------------------- IOMMU
@@ -692,9 +702,13 @@ abstract class DmaContractTest {
         assertThat(dom.mappedPages()).isEqualTo(1026);
         assertThat(dev.memory().writeU64(b.dmaAddress() + 4 * M + 4096, 1).ok()).isTrue();
         assertThat(dev.memory().readU64(b.dmaAddress() + 4 * M + 8192).ok()).isFalse();
+        // iommu_dma_alloc_remap(): 16 pages of order 0 (order 9 is more than is left), no CMA
         DmaBuffer c = coherent(dma, dev, 64 * 1024).orElseThrow();
-        assertThat(c.chunks()).hasSize(1);
-        assertThat(c.cpu().byteSize()).isEqualTo(64 * 1024);
+        assertThat(c.source()).isEqualTo("iommu-pages:16");
+        assertThat(c.chunks()).hasSize(16);
+        if (oneCpuView(dma, c)) {
+            assertThat(c.cpu().byteSize()).isEqualTo(64 * 1024);
+        }
         dma.freeCoherent(dev, 4 * M + 8192, b);
         dma.freeCoherent(dev, 64 * 1024, c);
         assertThat(dom.mappedPages()).isZero();
@@ -717,8 +731,41 @@ abstract class DmaContractTest {
         assertThat(dma.debug().errorCount()).isZero();
     }
 
+    /** Whether a buffer's chunks make one CPU view: slices of one bank that follow each other, or a vmap. */
+    static boolean oneCpuView(Dma dma, DmaBuffer b) {
+        if (dma.machine().memory().backing().canVmap()) {
+            return true;
+        }
+        for (int i = 1; i < b.chunks().size(); i++) {
+            MemorySegment prev = b.chunks().get(i - 1);
+            if (b.chunks().get(i).address() != prev.address() + prev.byteSize()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Test
-    void scatteredIommuBuffersHaveNoSingleCpuView() {
+    void aCoherentIommuBufferTakesNoCmaPagesWithoutForceContiguous() {
+        Dma dma = boot(256 * M, "cma=" + (fit(16 * M) >> 20) + "M");
+        Device dev = dma.newDevice("gpu0").driver("gpu").iommu(IommuDomain.create(32)).build();
+        DmaBuffer b = coherent(dma, dev, M).orElseThrow();
+        // 6.12's iommu_dma_alloc() goes to iommu_dma_alloc_remap(): buddy pages only
+        assertThat(dma.machine().defaultArea().orElseThrow().used()).isZero();
+        assertThat(b.source()).isEqualTo("iommu-pages:256");
+        if (oneCpuView(dma, b)) {
+            b.cpu().set(ValueLayout.JAVA_LONG_UNALIGNED, M - 8, 0x5a5aL);
+            assertThat(dev.memory().readU64(b.dmaAddress() + M - 8).value()).isEqualTo(0x5a5aL);
+        }
+        DmaBuffer f = coherentAttrs(dma, dev, M, Gfp.KERNEL, DmaAttrs.FORCE_CONTIGUOUS).orElseThrow();
+        assertThat(dma.machine().defaultArea().orElseThrow().used()).isEqualTo(256);
+        dma.freeCoherent(dev, M, f);
+        dma.freeCoherent(dev, M, b);
+        assertThat(dma.debug().errorCount()).isZero();
+    }
+
+    @Test
+    void scatteredIommuBuffersAreOneVmapWhereTheBackingCanVmap() {
         Dma dma = boot(256 * M, "");
         Device direct = dma.newDevice("d0").driver("drv").masks(-1L).build();
         Device dev = dma.newDevice("gpu0").driver("gpu").iommu(IommuDomain.create(32)).build();
@@ -737,12 +784,27 @@ abstract class DmaContractTest {
             contiguous &= phys.get(i) == phys.get(i - 1) + 4096;
         }
         assertThat(contiguous).as("order-0 pages from the holes").isFalse();
-        assertThatThrownBy(b::cpu).isInstanceOf(IllegalStateException.class).hasMessageContaining("discontiguous chunks");
+        if (dma.machine().memory().backing().canVmap()) {
+            // dma_common_pages_remap(): page i of the one view is chunk i
+            assertThat(b.cpu().byteSize()).isEqualTo(8 * 4096);
+            for (int i = 0; i < 8; i++) {
+                b.cpu().set(ValueLayout.JAVA_INT_UNALIGNED, i * 4096L + 4, 100 + i);
+                assertThat(b.chunks().get(i).get(ValueLayout.JAVA_INT_UNALIGNED, 4)).isEqualTo(100 + i);
+                assertThat(dev.memory().readU32(b.dmaAddress() + i * 4096L + 4).value()).isEqualTo(100 + i);
+            }
+        } else {
+            assertThatThrownBy(b::cpu).isInstanceOf(IllegalStateException.class).hasMessageContaining("discontiguous chunks");
+        }
         for (int i = 0; i < 8; i++) {
             b.chunks().get(i).set(ValueLayout.JAVA_INT_UNALIGNED, 0, i);
             assertThat(dev.memory().readU32(b.dmaAddress() + i * 4096L).value()).isEqualTo(i);
         }
+        MemorySegment view = dma.machine().memory().backing().canVmap() ? b.cpu() : null;
         dma.freeCoherent(dev, 8 * 4096, b);
+        if (view != null) {
+            assertThatThrownBy(() -> view.get(ValueLayout.JAVA_INT_UNALIGNED, 0)).as("the vmap is gone with the buffer")
+                    .isInstanceOf(IllegalStateException.class);
+        }
     }
 
     @Test

@@ -28,8 +28,7 @@ class SwiotlbCopyFailureTest {
     }
 
     private Device device(boolean iommu) {
-        Device.Builder b = dma.newDevice("dev0").driver("drv").masks(-1L);
-        return (iommu ? b.iommu(domain) : b).build();
+        return ReviewFixture.device(dma, domain, iommu);
     }
 
     private void assertNothingHeld(boolean iommu) {

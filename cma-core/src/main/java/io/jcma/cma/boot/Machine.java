@@ -49,10 +49,13 @@ import java.util.ServiceLoader;
  *       layer's coherent pools); none leaves a carve-out.</li>
  *   <li>Zone ranges are computed and logged ("Zone ranges:", "Early memory node ranges").</li>
  *   <li>Boot hooks reserve what they own.</li>
+ *   <li>arm64: the kernel's own early allocations at the top of RAM (the linear map's page
+ *       tables, the unflattened device tree, the node data, the memmap of sparse_init()),
+ *       {@link Arm64Bootmem}.</li>
  *   <li>dma_contiguous_reserve(): the per-node areas, then the default area "reserved".</li>
  *   <li>Boot hooks run their mem_init part (the swiotlb bounce buffer).</li>
  *   <li>RAM is mapped through the backing; memblock's free memory goes to the page allocator
- *       (memblock_free_all).</li>
+ *       (memblock_free_all) and the "Memory:" line sums it up (mem_init_print_info).</li>
  *   <li>core_initcall: cma_init_reserved_areas() activates every area.</li>
  *   <li>Pseudo files are registered; the device tree's device nodes are listed; boot hooks run
  *       their late part.</li>
@@ -227,6 +230,9 @@ public final class Machine implements AutoCloseable {
         for (BootHook h : hooks) {
             h.reserve(early);
         }
+        if (platform.arch() == Arch.ARM64) {
+            Arm64Bootmem.allocate(memblock, dt, regions.size(), log);
+        }
         DmaContiguous.reserve(early, earlyCma, platform.arch().dmaContiguousLimit(memblock, dmaLimit));
         for (BootHook h : hooks) {
             h.memInit(early);
@@ -236,6 +242,7 @@ public final class Machine implements AutoCloseable {
         Pageblocks pageblocks = Pageblocks.create(memory.startPfn(), memory.endPfn());
         PageAllocator allocator = platform.pageAllocator().create(memory, zones, pageblocks);
         allocator.freeMemblockMemory(memblock);
+        memInitPrintInfo(log, memblock, allocator, cma);
         cma.initReservedAreas(memory, zones, allocator);
 
         KernelFs fs = KernelFs.create();
@@ -248,6 +255,25 @@ public final class Machine implements AutoCloseable {
             h.late(m);
         }
         return m;
+    }
+
+    /**
+     * mem_init_print_info() of mm/mm_init.c, once memblock's memory is in the page allocator and
+     * before the CMA areas are active: free pages of present pages, the kernel image's sections
+     * (0K: a simulated machine loads no image), the rest of present memory that is neither
+     * managed nor CMA as reserved (memblock reservations, no-map regions, early allocations),
+     * and the CMA areas' pages (totalcma_pages).
+     */
+    private static void memInitPrintInfo(KernelLog log, Memblock memblock, PageAllocator allocator, CmaAreas cma) {
+        long physpages = 0;
+        for (Memblock.Region r : memblock.memory()) {
+            physpages += Math.max(0, Mm.pfnDown(r.end()) - Mm.pfnUp(r.base()));
+        }
+        long k = Mm.PAGE_SHIFT - 10;
+        long cmaPages = cma.totalcmaPages();
+        log.info(String.format("Memory: %dK/%dK available (0K kernel code, 0K rwdata, 0K rodata, 0K init, 0K bss,"
+                        + " %dK reserved, %dK cma-reserved)", allocator.freePages() << k, physpages << k,
+                (physpages - allocator.managedPages() - cmaPages) << k, cmaPages << k));
     }
 
     private static MemoryBacking openBacking(String spec) {

@@ -33,8 +33,8 @@ import java.util.Optional;
  * The header as fdt_check_header() of libfdt checks it (magic, versions, every block inside
  * totalsize and inside the buffer), then the whole structure block as fdt_check_full() walks it:
  * every token, name and value inside its block, every property name offset inside the strings
- * block and NUL-terminated there, nesting at most {@link #MAX_DEPTH} deep, exactly one root, an
- * FDT_END after it; plus what unflattening needs: no duplicate property or sibling names, unique
+ * block and NUL-terminated there, nesting at most {@link #MAX_DEPTH} deep, exactly one root with
+ * an empty name, an FDT_END after it; plus what unflattening needs: no duplicate property or sibling names, unique
  * phandles. The walk only moves forward through a bounded block, so it ends; the tree it builds
  * is never larger than the blob. A bad blob throws {@link FdtException} naming the offset and the
  * reason; nothing else escapes.
@@ -282,6 +282,10 @@ public final class Fdt {
                         if (cur == null) {
                             if (root != null) {
                                 throw err(FdtException.Error.FDT_ERR_BADSTRUCTURE, tagOff, "a second root node '" + name + "'");
+                            }
+                            if (!name.isEmpty()) {
+                                throw err(FdtException.Error.FDT_ERR_BADSTRUCTURE, tagOff, "root node name '" + name
+                                        + "' (expected: empty)");
                             }
                             root = new FdtNode("", null, tagOff);
                             cur = root;

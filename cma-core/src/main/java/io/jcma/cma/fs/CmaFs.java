@@ -93,11 +93,22 @@ public final class CmaFs {
         cma.resume();
     }
 
-    /** cma_alloc_mem(): one cma_alloc of {@code count} pages, align 0, kept on the list. */
+    /**
+     * cma_alloc_mem(): one cma_alloc of {@code count} pages, align 0, kept on the list. The u64
+     * written is cut to cma_alloc_mem()'s int; a negative int reaches cma_alloc() as an unsigned
+     * long past 2^63, more pages than any area has, which cma_alloc() turns away before its
+     * search: ENOMEM, nothing logged, nothing counted in alloc_pages_fail or cma_alloc_fail.
+     * ("-1" itself never gets this far: kstrtoull() refuses it, EINVAL.) Not modelled: the
+     * kernel's cma_alloc_start tracepoint fires for that request, and on an area with
+     * order_per_bit &gt; 0 a count within 2^order_per_bit of 2^64 rounds to zero bits in
+     * cma_bitmap_pages_to_bits(), which sends the kernel into alloc_contig_range() with an end
+     * before its start; jcma turns those away as well.
+     */
     private static void allocWrite(Cma area, Deque<CmaAllocation> mem, long val) {
         int count = (int) val; // cma_alloc_mem() takes an int
         if (count < 0) {
-            throw new ErrnoException(Errno.ENOMEM, "cma_alloc_mem: area=" + area.name() + " count=" + count);
+            throw new ErrnoException(Errno.ENOMEM, "cma_alloc_mem: area=" + area.name() + " count=" + count
+                    + " (" + Long.toUnsignedString(count) + " pages as cma_alloc() reads it): more than the area has");
         }
         Optional<CmaAllocation> a = area.alloc(count, 0, false, "cma_debug");
         if (a.isEmpty()) {

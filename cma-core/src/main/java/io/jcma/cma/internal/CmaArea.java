@@ -55,6 +55,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>Count success or failure (vmstat, sysfs); on failure without no_warn log
  *       "alloc failed" and the free extents.</li>
  * </ol>
+ * The cma_alloc_start event fires for every request; one the kernel turns away before step 3
+ * (an inactive area, a count of 0, more bits than the bitmap has) ends there, without a finish
+ * event and uncounted, as 6.9 and later leave it.
  */
 public final class CmaArea implements Cma {
     private final CmaAreasImpl registry;
@@ -174,11 +177,23 @@ public final class CmaArea implements Cma {
         }
         registry.enterAlloc();
         long t0 = System.nanoTime();
-        CmaAllocation result = null;
+        CmaAllocation result;
         try {
-            if (active() && reqCount != 0) {
-                result = search(reqCount, align, noWarn, owner, t0);
+            CmaEvents.AllocStart start = new CmaEvents.AllocStart();
+            if (start.shouldCommit()) {
+                start.name = name;
+                start.count = reqCount;
+                start.size = Mm.pfnPhys(reqCount);
+                start.align = align;
+                start.commit();
             }
+            // Requests the kernel turns away before its search (an inactive area, no pages, more
+            // than the area) are neither successes nor failures: not counted since 6.9.
+            long bits = bitmapPagesToBits(reqCount);
+            if (!active() || reqCount == 0 || bits > bitmapMaxno() || bits < 0) {
+                return Optional.empty();
+            }
+            result = search(reqCount, align, noWarn, owner, t0);
         } finally {
             registry.leaveAlloc();
         }
@@ -196,14 +211,6 @@ public final class CmaArea implements Cma {
     }
 
     private CmaAllocation search(long reqCount, int align, boolean noWarn, String owner, long t0) {
-        CmaEvents.AllocStart start = new CmaEvents.AllocStart();
-        if (start.shouldCommit()) {
-            start.name = name;
-            start.count = reqCount;
-            start.size = Mm.pfnPhys(reqCount);
-            start.align = align;
-            start.commit();
-        }
         CmaEvents.AllocFinish finish = new CmaEvents.AllocFinish();
         finish.begin();
 
@@ -211,10 +218,6 @@ public final class CmaArea implements Cma {
         long offset = bitmapAlignedOffset(align);
         long maxno = bitmapMaxno();
         long bitmapCount = bitmapPagesToBits(reqCount);
-        if (bitmapCount > maxno || bitmapCount <= 0) {
-            // The kernel returns before the search and before its finish tracepoint.
-            return null;
-        }
         long startBit = 0;
         long pfn = -1;
         long retries = 0;

@@ -405,7 +405,7 @@ public final class CmaAreasImpl implements CmaAreas {
         }
         totalcmaPages -= n;
         cma.deactivated();
-        log.err("CMA area " + cma.name() + " could not be activated");
+        log.err("cma: CMA area " + cma.name() + " could not be activated");
     }
 
     private static boolean inOneZone(long base, long n, PhysicalMemory memory, List<Zone> zones) {

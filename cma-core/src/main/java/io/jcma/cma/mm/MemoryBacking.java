@@ -35,6 +35,31 @@ public interface MemoryBacking extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** One piece of a {@link #vmap}: {@code length} bytes at {@code offset} of one of this backing's regions. */
+    record Piece(Region region, long offset, long length) {
+    }
+
+    /**
+     * Whether {@link #vmap} can map pieces of this backing's regions at consecutive virtual
+     * addresses; when false, scattered pages have only their own views.
+     */
+    default boolean canVmap() {
+        return false;
+    }
+
+    /**
+     * vmap(): the pieces, each page-aligned, one after the other at consecutive virtual addresses
+     * in {@code arena}'s scope, sharing their pages with the regions' own mappings; closing the
+     * arena unmaps only this view. The DMA layer gives a buffer of scattered pages its one CPU
+     * view this way, as iommu_dma_alloc_remap() does with dma_common_pages_remap().
+     *
+     * @throws UnsupportedOperationException if {@link #canVmap()} is false
+     * @throws io.jcma.cma.kernel.ErrnoException ENOMEM if the host cannot map them
+     */
+    default MemorySegment vmap(List<Piece> pieces, java.lang.foreign.Arena arena) {
+        throw new UnsupportedOperationException("backing cannot vmap: " + name());
+    }
+
     /** Releases everything this backing mapped. */
     @Override
     void close();

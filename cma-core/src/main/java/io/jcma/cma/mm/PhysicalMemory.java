@@ -59,6 +59,19 @@ public sealed interface PhysicalMemory extends AutoCloseable permits BankedPhysi
      */
     java.util.Optional<MemorySegment> alias(long pfn, long count, java.lang.foreign.Arena arena);
 
+    /** A run of physically contiguous pages: [pfn, pfn + count). */
+    record Run(long pfn, long count) {
+    }
+
+    /**
+     * vmap(): the runs one after the other at consecutive virtual addresses in {@code arena}'s
+     * scope (see {@link MemoryBacking#vmap}); empty when the backing cannot.
+     *
+     * @throws IndexOutOfBoundsException if a run is not RAM of one bank
+     * @throws io.jcma.cma.kernel.ErrnoException ENOMEM if the host cannot map them
+     */
+    java.util.Optional<MemorySegment> vmap(List<Run> runs, java.lang.foreign.Arena arena);
+
     /**
      * Copies {@code count} pages from {@code srcPfn} to {@code dstPfn} (migration's copy), each
      * range in one bank, without making slices.

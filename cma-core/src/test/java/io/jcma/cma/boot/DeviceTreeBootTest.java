@@ -16,6 +16,7 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Boots machines from device-tree sources compiled by dtc: every reserved-memory rule of
@@ -198,10 +199,14 @@ class DeviceTreeBootTest {
                     "OF: reserved mem: node linux,cma compatible matching fail");
             ReservedRegion r = region(m, "linux,cma");
             assertThat(r.kind()).isEqualTo(ReservedRegion.Kind.FAILED);
-            // its memory went back to memblock: the cmdline area, placed top-down, takes the top of it
+            // its memory went back to memblock; the kernel's early allocations then take the top of
+            // RAM: 514 page-table pages below 0x80000000, the tree, NODE_DATA and the 2 MiB
+            // mem_section table below those (lowest near 0x7fbf9000), then the 16 MiB memmap of
+            // 8 sections, 2 MiB aligned: [0x7ea00000, 0x7fa00000). The cmdline area goes right
+            // below, over the lower part of the pool's old place.
             assertThat(r.base()).isEqualTo(0x7e000000L);
-            assertThat(area(m, "reserved").base()).isEqualTo(0x7f000000L);
-            assertThat(m.memblock().isRegionReserved(r.base(), 16 * MiB)).isFalse();
+            assertThat(area(m, "reserved").base()).isEqualTo(0x7da00000L);
+            assertThat(area(m, "reserved").base() + 16 * MiB).isGreaterThan(r.base());
         }
     }
 
@@ -450,6 +455,34 @@ class DeviceTreeBootTest {
             assertThat(m.memblock().memory().getFirst().base()).isEqualTo(0x40001000L);
             assertThat(m.memblock().end()).isEqualTo(0x60000000L);
             assertThat(m.log().lines()).contains("OF: fdt: Ignoring memory block 0x70000000 - 0x70000800");
+        }
+    }
+
+    @Test
+    void ramAbove2To48IsTakenWithoutAWarningAsArm64TakesIt() {
+        // arm64's MAX_MEMBLOCK_ADDR is U64_MAX: early_init_dt_add_memory_arch() warns for nothing here
+        String body = """
+                memory@1000000000000 { device_type = "memory"; reg = <0x10000 0x0 0x0 0x40000000>; };
+                """;
+        try (Machine m = boot(body, "")) {
+            assertThat(m.memblock().memory()).extracting(Memblock.Region::base, Memblock.Region::size)
+                    .containsExactly(tuple(1L << 48, 1L << 30));
+            assertThat(m.log().lines()).noneMatch(l -> l.contains("Ignoring memory"));
+            assertThat(m.errors()).isEmpty();
+        }
+    }
+
+    @Test
+    void ramAtOrAboveThePhysicalAddressSpaceIsRemovedSilently() {
+        // arm64_memblock_init(): memblock_remove(1ULL << PHYS_MASK_SHIFT, ULLONG_MAX), PA_BITS=52
+        String body = """
+                memory@fffffc0000000 { device_type = "memory"; reg = <0xfffff 0xc0000000 0x0 0x80000000>,
+                    <0x100000 0x0 0x0 0x40000000>; };
+                """;
+        try (Machine m = boot(body, "")) {
+            assertThat(m.memblock().memory()).extracting(Memblock.Region::base, Memblock.Region::end)
+                    .containsExactly(tuple((1L << 52) - (1L << 30), 1L << 52));
+            assertThat(m.log().lines()).noneMatch(l -> l.contains("Ignoring memory"));
         }
     }
 

@@ -43,7 +43,7 @@ class RealBoardDtbTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"bcm2711-rpi-4-b.dtb", "imx8mp-tqma8mpql-mba8mpxl.dtb", "imx8dxl-evk.dtb",
-            "meson-g12b-odroid-n2.dtb", "hi6220-hikey.dtb"})
+            "meson-g12b-odroid-n2.dtb", "hi6220-hikey.dtb", "bcm2837-rpi-3-b.dtb"})
     void parsesAndRoundTrips(String name) throws IOException {
         byte[] b = blob(name);
         Fdt f = Fdt.parse(b);
@@ -79,6 +79,46 @@ class RealBoardDtbTest {
             assertThat(emmc.reg().getFirst().address()).isEqualTo(0xfe34_0000L);
             assertThat(emmc.busDmaLimit()).isEqualTo(0xc000_0000L + 0x4000_0000L - 1);
             assertThat(m.errors()).isEmpty();
+        }
+    }
+
+    @Test
+    void raspberryPi3PoolStraddlesZoneDmaAndIsNotActivated() throws IOException {
+        try (Machine m = boot("bcm2837-rpi-3-b.dtb", 1L << 30)) {
+            // 64 MiB top-down from 1 GiB: 0x3c000000; ZONE_DMA ends at 0x3f000000 (soc dma-ranges)
+            assertThat(m.reservedMemory().getFirst().base()).isEqualTo(0x3c00_0000L);
+            assertThat(m.zoneLayout().typeEnd(ZoneType.DMA)).isEqualTo(0x3f00_0000L);
+            assertThat(m.errors()).containsExactly("cma: CMA area linux,cma could not be activated");
+        }
+    }
+
+    /**
+     * 960 MiB (QEMU's raspi3b keeps the top 64 MiB for the VideoCore) and cma=32M. Top-down below
+     * 0x3c000000, the arm64 early allocations: 482 page-table pages for the linear map (480 PTE
+     * tables, one PMD, one PUD) down to 0x3be1e000; the reserved_mem array (one region, 48 bytes),
+     * the unflattened tree (123 nodes, 691 properties: 113692 bytes + 4) and three alias_props
+     * (47, 47 and 49 bytes) down to about 0x3be02300; NODE_DATA(0), its cpumask, the 2 MiB
+     * mem_section table, one section root and eight usemaps down to about 0x3bbfe100: 7936 bytes
+     * more than 4 MiB below the top. The 16 MiB memmap of 8 sections, 2 MiB aligned, must end at
+     * or below that: [0x3aa00000, 0x3ba00000). cma= goes right below: 0x38a00000. The real 6.12
+     * kernel put it at 0x38c00000, 2 MiB higher: it maps the linear alias of its own image with
+     * 2 MiB blocks and so spends some ten fewer page-table pages, enough for the memmap to end at
+     * 0x3bc00000; jcma loads no kernel image.
+     */
+    @Test
+    void raspberryPi3CmdlineAreaLandsBelowTheEarlyAllocations() throws IOException {
+        Platform p = Platform.builder().deviceTree(Fdt.parse(blob("bcm2837-rpi-3-b.dtb")))
+                .memory(new MemRange(0, 0x3c00_0000L, 0)).cmdline("cma=32M").build();
+        try (Machine m = Machine.boot(p)) {
+            Cma c = m.cma().byName("reserved").orElseThrow();
+            assertThat(c.base()).isEqualTo(0x38a0_0000L);
+            assertThat(m.memblock().isRegionWhollyReserved(0x3aa0_0000L, 16 * MiB)).isTrue();
+            assertThat(m.memblock().isRegionWhollyReserved(0x3be1_e000L, 0x3c00_0000L - 0x3be1_e000L)).isTrue();
+            assertThat(m.log().lines()).contains("cma: Reserved 32 MiB at 0x0000000038a00000 on node -1");
+            // the kernel printed "Memory: 880092K/983040K available (... 65936K reserved, 32768K
+            // cma-reserved)": the same total and CMA figures; jcma reserves no image or initrd
+            assertThat(m.log().lines()).anyMatch(l -> l.startsWith("Memory: ") && l.contains("K/983040K available")
+                    && l.endsWith("K reserved, 32768K cma-reserved)"));
         }
     }
 

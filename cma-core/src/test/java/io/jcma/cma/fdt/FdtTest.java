@@ -268,6 +268,12 @@ class FdtTest {
     }
 
     @Test
+    void namedRoot() {
+        // fdt_check_full(): the root node must have an empty name
+        fails(raw(BEGIN, X, END_NODE, END), FdtException.Error.FDT_ERR_BADSTRUCTURE, 56, "root node name 'x' (expected: empty)");
+    }
+
+    @Test
     void propertyOutsideAnyNode() {
         fails(raw(PROP, 0, 0, END), FdtException.Error.FDT_ERR_BADSTRUCTURE, 56, "property outside any node");
     }

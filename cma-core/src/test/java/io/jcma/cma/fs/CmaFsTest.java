@@ -106,9 +106,29 @@ class CmaFsTest {
 
     @Test
     void failedAllocIsEnomemAndCounted() {
+        fs.write(D + "alloc", "1");
+        assertThat(fails(() -> fs.write(D + "alloc", "8192"))).isEqualTo(Errno.ENOMEM);
+        assertThat(fs.read(S + "alloc_pages_fail")).isEqualTo("8192\n");
+        assertThat(fs.read("/proc/vmstat")).contains("cma_alloc_fail 1\n").contains("cma_alloc_success 1\n");
+    }
+
+    @Test
+    void moreThanTheAreaIsEnomemAndUncountedAs69AndLaterTurnItAway() {
         assertThat(fails(() -> fs.write(D + "alloc", "8193"))).isEqualTo(Errno.ENOMEM);
-        assertThat(fs.read(S + "alloc_pages_fail")).isEqualTo("8193\n");
-        assertThat(fs.read("/proc/vmstat")).contains("cma_alloc_fail 1\n").contains("cma_alloc_success 0\n");
+        assertThat(fs.read(S + "alloc_pages_fail")).isEqualTo("0\n");
+        assertThat(fs.read("/proc/vmstat")).contains("cma_alloc_fail 0\n");
+    }
+
+    @Test
+    void aNegativeCountIsAHugeUnsignedOneTurnedAwayUncounted() {
+        // 4294967295 and 2^64 - 1 are -1 as cma_alloc_mem()'s int: cma_alloc() reads 2^64 - 1 pages
+        for (String v : new String[] {"4294967295", "18446744073709551615", "0x80000000"}) {
+            assertThat(fails(() -> fs.write(D + "alloc", v))).as(v).isEqualTo(Errno.ENOMEM);
+        }
+        assertThat(fs.read(S + "alloc_pages_fail")).isEqualTo("0\n");
+        assertThat(fs.read("/proc/vmstat")).contains("cma_alloc_fail 0\n");
+        assertThat(m.log().errors()).isEmpty();
+        assertThat(fs.read(D + "used")).isEqualTo("0\n");
     }
 
     @Test

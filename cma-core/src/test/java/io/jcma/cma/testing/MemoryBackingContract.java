@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -182,6 +183,26 @@ public abstract class MemoryBackingContract {
         s.set(ValueLayout.JAVA_LONG, 0, 42);
         backing.close();
         assertThatThrownBy(() -> s.get(ValueLayout.JAVA_LONG, 0)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void vmapShowsPiecesOfTwoBanksOneAfterTheOtherOrIsRefused() {
+        MemoryBacking.Region a = map(banks.getFirst());
+        MemoryBacking.Region b = map(banks.getLast());
+        List<MemoryBacking.Piece> pieces = List.of(new MemoryBacking.Piece(b, Mm.PAGE_SIZE, Mm.PAGE_SIZE),
+                new MemoryBacking.Piece(a, 3 * Mm.PAGE_SIZE, 2 * Mm.PAGE_SIZE));
+        try (Arena arena = Arena.ofShared()) {
+            if (!backing.canVmap()) {
+                assertThatThrownBy(() -> backing.vmap(pieces, arena)).isInstanceOf(UnsupportedOperationException.class);
+                return;
+            }
+            MemorySegment v = backing.vmap(pieces, arena);
+            assertThat(v.byteSize()).isEqualTo(3 * Mm.PAGE_SIZE);
+            b.segment().set(ValueLayout.JAVA_LONG, Mm.PAGE_SIZE + 16, 0xabcL);
+            assertThat(v.get(ValueLayout.JAVA_LONG, 16)).isEqualTo(0xabcL);
+            v.set(ValueLayout.JAVA_LONG, 2 * Mm.PAGE_SIZE - 8, 0xdefL);
+            assertThat(a.segment().get(ValueLayout.JAVA_LONG, 4 * Mm.PAGE_SIZE - 8)).isEqualTo(0xdefL);
+        }
     }
 
     @Test

@@ -157,13 +157,16 @@ final class DirectOps implements DmaMapOps {
         buf.pages().forEach(contiguous::free);
     }
 
-    /** dma_capable(). */
+    /**
+     * dma_capable(). A zero-length buffer ends one byte before its address, so it is capable
+     * wherever the byte before it is (not at DMA address 0, where that wraps).
+     */
     private static boolean capable(DeviceImpl dev, long dma, long size) {
         if (dma == Dma.DMA_MAPPING_ERROR) {
             return false;
         }
         long end = dma + size - 1;
-        if (Long.compareUnsigned(end, dma) < 0) {
+        if (size != 0 && Long.compareUnsigned(end, dma) < 0) {
             return false;
         }
         return Long.compareUnsigned(end, dev.limit(dev.dmaMask())) <= 0;
@@ -203,17 +206,17 @@ final class DirectOps implements DmaMapOps {
         Swiotlb.Slot slot = got.get();
         long dma = dev.physToDma(slot.phys());
         if (!capable(dev, dma, r.size())) {
-            swiotlb.tblUnmapSingle(slot, r.orig(), r.dir(), DmaAttrs.SKIP_CPU_SYNC);
+            swiotlb.tblUnmapSingle(dev, slot, r.orig(), r.size(), r.dir(), DmaAttrs.SKIP_CPU_SYNC);
             log().warn(overflow(dev, "swiotlb addr", dma, r.size()));
             return Optional.empty();
         }
         return Optional.of(new Mapping.Bounced(r, dma, slot));
     }
 
-    /** dma_direct_unmap_page(): a bounced mapping copies back and frees its slots. */
+    /** dma_direct_unmap_page(): a bounced mapping copies back {@code size} bytes and frees its slots. */
     @Override
-    public void unmapPage(Mapping m, DmaDirection dir, long attrs) {
-        m.bounce().ifPresent(slot -> swiotlb.tblUnmapSingle(slot, m.request().orig(), dir, attrs));
+    public void unmapPage(Mapping m, long size, DmaDirection dir, long attrs) {
+        m.bounce().ifPresent(slot -> swiotlb.tblUnmapSingle(m.dev(), slot, m.request().orig(), size, dir, attrs));
     }
 
     /** dma_direct_map_sg(): each entry on its own; one that fails undoes the others. */

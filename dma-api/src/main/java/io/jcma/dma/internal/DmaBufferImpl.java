@@ -1,5 +1,6 @@
 package io.jcma.dma.internal;
 
+import io.jcma.cma.kernel.ErrnoException;
 import io.jcma.cma.mm.Mm;
 import io.jcma.cma.mm.PhysicalMemory;
 import io.jcma.dma.Device;
@@ -79,7 +80,23 @@ public final class DmaBufferImpl implements DmaBuffer {
         MemorySegment cpu = null;
         Arena scope = null;
         long firstPfn = c.pages().getFirst().pfn();
-        if ((attrs & DmaAttrs.NO_KERNEL_MAPPING) == 0 && contiguous && mem.isRam(firstPfn, asize >>> Mm.PAGE_SHIFT)) {
+        if ((attrs & DmaAttrs.NO_KERNEL_MAPPING) == 0 && !contiguous) {
+            // dma_common_pages_remap(): the scattered pages at consecutive addresses, in a scope
+            // closed on free; a backing that cannot (or a host that refuses) leaves the chunks
+            Arena own = Arena.ofShared();
+            Optional<MemorySegment> v = Optional.empty();
+            try {
+                v = mem.vmap(runs(c.pages(), asize), own);
+            } catch (ErrnoException e) {
+                // the kernel would fail the allocation; jcma keeps it, with per-chunk views
+            }
+            if (v.isPresent()) {
+                scope = own;
+                cpu = v.get().asSlice(0, size);
+            } else {
+                own.close();
+            }
+        } else if ((attrs & DmaAttrs.NO_KERNEL_MAPPING) == 0 && mem.isRam(firstPfn, asize >>> Mm.PAGE_SHIFT)) {
             cpu = mem.segment(firstPfn, asize >>> Mm.PAGE_SHIFT).asSlice(0, size);
             if (dev.layer.debugImpl().enabled()) {
                 // a backing that cannot alias leaves the plain slice (no CPU use-after-free detection)
@@ -95,6 +112,20 @@ public final class DmaBufferImpl implements DmaBuffer {
             }
         }
         return new DmaBufferImpl(dev, size, attrs, c, views, cpu, scope, managed, site);
+    }
+
+    /** The pages of a buffer of {@code asize} bytes as runs, the last one cut to what is used. */
+    private static List<PhysicalMemory.Run> runs(List<Pages> pages, long asize) {
+        List<PhysicalMemory.Run> runs = new ArrayList<>();
+        long left = asize >>> Mm.PAGE_SHIFT;
+        for (Pages p : pages) {
+            long used = Math.min(p.count(), left);
+            if (used > 0) {
+                runs.add(new PhysicalMemory.Run(p.pfn(), used));
+            }
+            left -= used;
+        }
+        return runs;
     }
 
     @Override
@@ -135,8 +166,8 @@ public final class DmaBufferImpl implements DmaBuffer {
         }
         if (cpu == null) {
             throw new IllegalStateException("cpu view: the buffer is " + pages.size()
-                    + " physically discontiguous chunks (vmap is not simulated; use chunks() or"
-                    + " DMA_ATTR_FORCE_CONTIGUOUS) dma=" + Mm.pa(dma));
+                    + " physically discontiguous chunks and the backing cannot vmap them (use chunks(),"
+                    + " DMA_ATTR_FORCE_CONTIGUOUS, or the sparse-file backing with the native shim) dma=" + Mm.pa(dma));
         }
         return cpu;
     }

@@ -287,7 +287,7 @@ public final class DmaImpl implements Dma {
             dev.devresAdd(b);
         }
         if (b.debugTracked) {
-            debug.allocCoherent(dev, size, b.dma, b.phys(), site);
+            debug.allocCoherent(dev, size, b.dma, b.phys(), attrs, site);
         } else {
             // no entry, but the range is live again: device accesses to it are no use after free
             debug.reused(dev, b.dma, size);
@@ -443,7 +443,7 @@ public final class DmaImpl implements Dma {
             return DMA_MAPPING_ERROR;
         }
         table.addSingle(m.get());
-        debug.mapPage(dev, m.get().debugPhys(), r.size(), r.dir(), m.get().dma(), r.site());
+        debug.mapPage(dev, m.get().debugPhys(), r.size(), r.dir(), m.get().dma(), attrs, r.site());
         return m.get().dma();
     }
 
@@ -456,7 +456,7 @@ public final class DmaImpl implements Dma {
         Mapping m = table.removeSingle(dev, dma, size).orElseThrow(() -> new IllegalStateException(
                 "dma_unmap_single: dev=" + dev.name() + " dma=" + Mm.pa(dma) + " size=" + size
                         + " (expected: a live mapping of this device; double unmap?)"));
-        dev.ops().unmapPage(m, dir, attrs);
+        dev.ops().unmapPage(m, size, dir, attrs);
         DmaEvents.UnmapPage ev = new DmaEvents.UnmapPage();
         if (ev.shouldCommit()) {
             ev.device = dev.name();
@@ -473,14 +473,17 @@ public final class DmaImpl implements Dma {
         return dma == DMA_MAPPING_ERROR;
     }
 
-    /** dma_sync_single_for_cpu() / _for_device(): debug_dma_sync_single_*, then the bounce copy. */
+    /**
+     * dma_sync_single_for_cpu() / _for_device(): the bounce copy of the mapping {@code dma} lies
+     * in (is_swiotlb_buffer() asks only where the sync starts), then debug_dma_sync_single_*.
+     */
     private void syncSingle(Device d, long dma, long size, DmaDirection dir, boolean toCpu) {
         DeviceImpl dev = dev(d);
         checkDir(dir);
-        debug.sync(dev, DmaDebugImpl.Type.SINGLE, dma, size, dir, toCpu, 0);
         if (toCpu ? dir.deviceWrites() : dir.deviceReads()) {
-            table.findContaining(dev, dma, size).ifPresent(m -> m.sync(dma, size, toCpu));
+            table.findContaining(dev, dma, 1).ifPresent(m -> m.sync(swiotlb, dma, size, toCpu));
         }
+        debug.sync(dev, DmaDebugImpl.Type.SINGLE, dma, size, dir, toCpu, 0);
     }
 
     @Override
@@ -520,7 +523,8 @@ public final class DmaImpl implements Dma {
             s.mappings = ms;
             s.mappedBy = dev;
             table.addSg(ms);
-            debug.mapSg(dev, s, nents, s.mapped, dir, ms.stream().mapToLong(Mapping::debugPhys).toArray(), site);
+            debug.mapSg(dev, s, nents, s.mapped, dir, ms.stream().mapToLong(Mapping::debugPhys).toArray(), attrs,
+                    site);
             return s.mapped;
         }
     }
@@ -562,7 +566,7 @@ public final class DmaImpl implements Dma {
             }
             if (toCpu ? dir.deviceWrites() : dir.deviceReads()) {
                 for (Mapping m : s.mappings) {
-                    m.sync(m.dma(), m.size(), toCpu);
+                    m.sync(swiotlb, m.dma(), m.size(), toCpu);
                 }
             }
         }

@@ -58,8 +58,8 @@ sealed interface DmaMapOps permits DirectOps, IommuDmaOps {
     /** .map_page: empty where the kernel returns DMA_MAPPING_ERROR. */
     Optional<Mapping> mapPage(Mapping.Request r, long attrs);
 
-    /** .unmap_page. */
-    void unmapPage(Mapping m, DmaDirection dir, long attrs);
+    /** .unmap_page, with the size the unmap was given (what a bounced mapping copies back). */
+    void unmapPage(Mapping m, long size, DmaDirection dir, long attrs);
 
     /**
      * .map_sg: maps the entries and writes the DMA segments into {@code sg}; empty (nothing
@@ -81,7 +81,7 @@ sealed interface DmaMapOps permits DirectOps, IommuDmaOps {
 
     /** Undoes each of {@code entries}, the first failure rethrown after all are undone. */
     static void unmapEach(DmaMapOps ops, List<Mapping> entries, DmaDirection dir, long attrs) {
-        releaseEach(entries, m -> ops.unmapPage(m, dir, attrs));
+        releaseEach(entries, m -> ops.unmapPage(m, m.size(), dir, attrs));
     }
 
     /**

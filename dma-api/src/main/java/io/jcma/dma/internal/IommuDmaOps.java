@@ -22,23 +22,28 @@ import java.util.Optional;
  *
  * <h2>Coherent allocation (iommu_dma_alloc)</h2>
  * <ol>
- *   <li>Pages of the largest orders the IOMMU maps (2 MiB, then 4 KiB; only 4 KiB with
- *       ALLOC_SINGLE_PAGES) (__iommu_dma_alloc_pages), or one contiguous CMA/page allocation with
- *       FORCE_CONTIGUOUS (iommu_dma_alloc_pages).</li>
- *   <li>jcma cannot vmap scattered pages into one CPU view, so a multi-page buffer with a CPU
- *       mapping tries the contiguous way first and falls back to the page-by-page one (whose CPU
- *       view is then per chunk: DmaBuffer.chunks()).</li>
+ *   <li>Without DMA_ATTR_FORCE_CONTIGUOUS (every allocation jcma makes may block):
+ *       iommu_dma_alloc_remap(), buddy pages of the largest orders the IOMMU maps (2 MiB, then
+ *       4 KiB; only 4 KiB with ALLOC_SINGLE_PAGES) (__iommu_dma_alloc_pages), never CMA. The CPU
+ *       view is one when the pages came out contiguous, else a vmap of them where the backing
+ *       can map its pages at consecutive addresses (dma_common_pages_remap(); the sparse-file
+ *       backing with the native shim), else per chunk only (DmaBuffer.chunks()).</li>
+ *   <li>With it: one contiguous run, from CMA first (iommu_dma_alloc_pages:
+ *       dma_alloc_contiguous(), then alloc_pages()).</li>
  *   <li>An IOVA below the coherent mask (iommu_dma_alloc_iova), the chunks mapped at it in
  *       order; any failure gives the IOVA and the pages back (iommu_dma_alloc_remap's
  *       out_free_sg). The memory is zeroed.</li>
  * </ol>
+ * GFP_ATOMIC callers, which the kernel serves from iommu_dma_alloc_pages() or the atomic pool,
+ * do not exist in jcma: its allocations all may block.
  *
  * <h2>Streaming (iommu_dma_map_page, iommu_dma_map_sg)</h2>
  * RAM is mapped where it is; memory that is not RAM bounces through swiotlb first. A page
  * mapping takes the pages the buffer touches. A scatterlist takes one IOVA range for all its
  * entries, each padded to pages, and __finalise_sg merges entries into fewer DMA segments where
  * an entry starts on a page, the running segment does not end at a segment boundary and stays
- * within max_segment_size.
+ * within max_segment_size. A zero-length entry that starts on a page takes no IOVA and joins the
+ * running segment; a list of nothing else takes no IOVA at all.
  */
 final class IommuDmaOps implements DmaMapOps {
     /** The page sizes an IOMMU maps at once (pgsize_bitmap 4K | 2M | 1G), as orders. */
@@ -84,18 +89,27 @@ final class IommuDmaOps implements DmaMapOps {
         return (dir.deviceReads() ? IommuDomain.IOMMU_READ : 0) | (dir.deviceWrites() ? IommuDomain.IOMMU_WRITE : 0);
     }
 
-    /** __iommu_dma_alloc_pages(): the largest orders first, order 0 last. */
+    /**
+     * __iommu_dma_alloc_pages(): buddy pages only, the largest order of the mask that fits what
+     * is left first; an order that fails once is dropped from the mask for the rest of the
+     * allocation, as the kernel's loop drops it.
+     */
     private Optional<List<Pages>> allocPages(long count, int gfp, boolean singlePages) {
+        long mask = 0;
+        for (int order : singlePages ? new int[] {0} : IOMMU_ORDERS) {
+            if (order <= Mm.MAX_PAGE_ORDER) {
+                mask |= 1L << order;
+            }
+        }
         List<Pages> out = new ArrayList<>();
         while (count > 0) {
+            mask &= (Long.highestOneBit(count) << 1) - 1;
             Optional<Pages> got = Optional.empty();
-            for (int order : singlePages ? new int[] {0} : IOMMU_ORDERS) {
-                if (order > Mm.MAX_PAGE_ORDER || (1L << order) > count) {
-                    continue;
-                }
-                got = contiguous.allocPages(order, gfp);
-                if (got.isPresent()) {
-                    break;
+            while (mask != 0 && got.isEmpty()) {
+                int order = 63 - Long.numberOfLeadingZeros(mask);
+                got = contiguous.allocPages(order, gfp | Gfp.NOWARN);
+                if (got.isEmpty()) {
+                    mask &= ~(1L << order);
                 }
             }
             if (got.isEmpty()) {
@@ -111,17 +125,16 @@ final class IommuDmaOps implements DmaMapOps {
     /** iommu_dma_alloc(): see the class comment. */
     @Override
     public Optional<Coherent> alloc(DeviceImpl dev, long size, int gfp, long attrs) {
-        boolean force = (attrs & DmaAttrs.FORCE_CONTIGUOUS) != 0;
-        boolean wantCpu = (attrs & (DmaAttrs.NO_KERNEL_MAPPING | DmaAttrs.ALLOC_SINGLE_PAGES)) == 0;
-        Optional<List<Pages>> got = Optional.empty();
-        if (force || wantCpu && size > Mm.PAGE_SIZE) {
-            Optional<Pages> p = contiguous.allocContiguous(dev, size, gfp | (force ? 0 : Gfp.NOWARN));
+        Optional<List<Pages>> got;
+        if ((attrs & DmaAttrs.FORCE_CONTIGUOUS) != 0) {
+            // iommu_dma_alloc_pages(): dma_alloc_contiguous(), else alloc_pages() of the order
+            Optional<Pages> p = contiguous.allocContiguous(dev, size, gfp);
             if (p.isEmpty()) {
                 p = contiguous.allocPages(Contiguous.getOrder(size), gfp);
             }
             got = p.map(List::of);
-        }
-        if (got.isEmpty() && !force) {
+        } else {
+            // iommu_dma_alloc_remap(): every blocking allocation; never CMA
             got = allocPages(size >>> Mm.PAGE_SHIFT, gfp, (attrs & DmaAttrs.ALLOC_SINGLE_PAGES) != 0);
         }
         if (got.isEmpty()) {
@@ -167,8 +180,8 @@ final class IommuDmaOps implements DmaMapOps {
         return swiotlb.tblMapSingle(r.dev(), r.orig(), attrs, phys -> phys, -1).map(Optional::of);
     }
 
-    private void releaseSlot(Mapping.Request r, Optional<Swiotlb.Slot> slot, DmaDirection dir, long attrs) {
-        slot.ifPresent(s -> swiotlb.tblUnmapSingle(s, r.orig(), dir, attrs));
+    private void releaseSlot(Mapping.Request r, Optional<Swiotlb.Slot> slot, long size, DmaDirection dir, long attrs) {
+        slot.ifPresent(s -> swiotlb.tblUnmapSingle(r.dev(), s, r.orig(), size, dir, attrs));
     }
 
     private static long target(Mapping.Request r, Optional<Swiotlb.Slot> slot) {
@@ -188,13 +201,13 @@ final class IommuDmaOps implements DmaMapOps {
         long len = Mm.alignUp(r.size() + off, Mm.PAGE_SIZE);
         long iova = domain.allocIova(len, r.dev().limit(r.dev().dmaMask()));
         if (iova < 0) {
-            releaseSlot(r, slot, r.dir(), DmaAttrs.SKIP_CPU_SYNC);
+            releaseSlot(r, slot, r.size(), r.dir(), DmaAttrs.SKIP_CPU_SYNC);
             return Optional.empty();
         }
         if (!iommuMap(iova, p - off, len, prot(r.dir()))) {
             // __iommu_dma_map frees the IOVA; iommu_dma_map_page then frees the bounce slot
             domain.freeIova(iova);
-            releaseSlot(r, slot, r.dir(), DmaAttrs.SKIP_CPU_SYNC);
+            releaseSlot(r, slot, r.size(), r.dir(), DmaAttrs.SKIP_CPU_SYNC);
             return Optional.empty();
         }
         return Optional.of(new Mapping.Translated(r, iova + off, new Mapping.IovaRange(iova, len), slot));
@@ -212,13 +225,13 @@ final class IommuDmaOps implements DmaMapOps {
         return new IllegalStateException("iommu_dma_unmap: " + m + " (expected: a mapping dma-iommu made)");
     }
 
-    /** iommu_dma_unmap_page(): the IOVA range goes first, then the bounce slots (copying back). */
+    /** iommu_dma_unmap_page(): the IOVA range goes first, then the bounce slots (copying back {@code size}). */
     @Override
-    public void unmapPage(Mapping m, DmaDirection dir, long attrs) {
+    public void unmapPage(Mapping m, long size, DmaDirection dir, long attrs) {
         Mapping.Translated t = translated(m);
         domain.unmap(t.iova().start(), t.iova().length());
         domain.freeIova(t.iova().start());
-        releaseSlot(t.request(), t.via(), dir, attrs);
+        releaseSlot(t.request(), t.via(), size, dir, attrs);
     }
 
     /** iommu_dma_map_sg() and __finalise_sg(): one IOVA range, segments merged where they can. */
@@ -249,7 +262,8 @@ final class IommuDmaOps implements DmaMapOps {
         }
         DeviceImpl dev = entries.getFirst().dev();
         DmaDirection dir = entries.getFirst().dir();
-        long iova = domain.allocIova(total, dev.limit(dev.dmaMask()));
+        // only zero-length entries on page starts: no IOVA at all, segments based at 0
+        long iova = total == 0 ? 0 : domain.allocIova(total, dev.limit(dev.dmaMask()));
         if (iova < 0) {
             releaseSlots(entries, slots);
             return Optional.empty();
@@ -258,7 +272,7 @@ final class IommuDmaOps implements DmaMapOps {
         long at = iova;
         for (int i = 0; i < n; i++) {
             Mapping.Request r = entries.get(i);
-            if (!iommuMap(at, target(r, slots.get(i)) - off[i], padded[i], prot(dir))) {
+            if (padded[i] != 0 && !iommuMap(at, target(r, slots.get(i)) - off[i], padded[i], prot(dir))) {
                 // iommu_map_sg unmaps what it mapped; iommu_dma_map_sg frees the IOVA and fails
                 if (at > iova) {
                     domain.unmap(iova, at - iova);
@@ -275,7 +289,7 @@ final class IommuDmaOps implements DmaMapOps {
 
     private void releaseSlots(List<Mapping.Request> entries, List<Optional<Swiotlb.Slot>> slots) {
         for (int i = 0; i < slots.size(); i++) {
-            releaseSlot(entries.get(i), slots.get(i), entries.get(i).dir(), DmaAttrs.SKIP_CPU_SYNC);
+            releaseSlot(entries.get(i), slots.get(i), entries.get(i).size(), entries.get(i).dir(), DmaAttrs.SKIP_CPU_SYNC);
         }
     }
 
@@ -315,9 +329,11 @@ final class IommuDmaOps implements DmaMapOps {
         for (Mapping m : entries) {
             total += translated(m).iova().length();
         }
-        domain.unmap(first.iova().start(), total);
-        domain.freeIova(first.iova().start());
-        DmaMapOps.releaseEach(entries, m -> releaseSlot(m.request(), translated(m).via(), dir, attrs));
+        if (total != 0) {
+            domain.unmap(first.iova().start(), total);
+            domain.freeIova(first.iova().start());
+        }
+        DmaMapOps.releaseEach(entries, m -> releaseSlot(m.request(), translated(m).via(), m.size(), dir, attrs));
     }
 
     /** The IOMMU's page walk: a fault for an unmapped IOVA or a missing permission. */

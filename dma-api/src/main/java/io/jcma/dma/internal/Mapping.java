@@ -85,23 +85,14 @@ sealed interface Mapping {
     }
 
     /**
-     * swiotlb_sync_single_for_cpu / _for_device on the part [dma, dma + size) of the mapping:
-     * copies between the slots and the original; nothing for a mapping that does not bounce.
+     * swiotlb_sync_single_for_cpu / _for_device on [dma, dma + size), {@code dma} inside the
+     * mapping: copies between the slots and the original (swiotlb_bounce(), which trims a size
+     * past the mapping's end with its warning); nothing for a mapping that does not bounce.
      */
-    default void sync(long dma, long size, boolean toCpu) {
+    default void sync(Swiotlb swiotlb, long dma, long size, boolean toCpu) {
         Optional<Swiotlb.Slot> slot = bounce();
-        if (slot.isEmpty()) {
-            return;
-        }
-        long off = dma - dma();
-        long n = Math.min(size, size() - off);
-        if (n <= 0) {
-            return;
-        }
-        if (toCpu) {
-            slot.get().copyOut(request().orig(), off, n);
-        } else {
-            slot.get().copyIn(request().orig(), off, n);
+        if (slot.isPresent()) {
+            swiotlb.bounce(dev(), slot.get(), request().orig(), dma - dma(), size, toCpu);
         }
     }
 }

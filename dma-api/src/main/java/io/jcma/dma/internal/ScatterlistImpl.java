@@ -32,14 +32,14 @@ public final class ScatterlistImpl implements Scatterlist {
         this.dmaLen = new long[bufs.length];
     }
 
+    /**
+     * sg_alloc_table() and sg_set_buf() per buffer. A zero-length entry is allowed, as the kernel
+     * allows it: dma-direct maps it at its address with length 0, dma-iommu gives it no page of
+     * IOVA when it starts on a page; one that would have to bounce is refused at map time.
+     */
     public static ScatterlistImpl of(List<MemorySegment> bufs) {
         if (bufs.isEmpty()) {
             throw new IllegalArgumentException("entries: 0 (expected: at least one)");
-        }
-        for (int i = 0; i < bufs.size(); i++) {
-            if (bufs.get(i).byteSize() == 0) {
-                throw new IllegalArgumentException("entry " + i + ": length 0 (expected: > 0)");
-            }
         }
         return new ScatterlistImpl(bufs.toArray(MemorySegment[]::new));
     }

@@ -65,8 +65,8 @@ class DmaMapOpsTest {
         assertThat(bounced).isInstanceOf(Mapping.Bounced.class);
         assertThat(bounced.debugPhys()).isEqualTo(bounced.bounce().orElseThrow().phys());
         assertThat(dma.swiotlb().orElseThrow().used()).isEqualTo(1);
-        dev.ops().unmapPage(bounced, DmaDirection.TO_DEVICE, DmaAttrs.NONE);
-        dev.ops().unmapPage(direct, DmaDirection.TO_DEVICE, DmaAttrs.NONE);
+        dev.ops().unmapPage(bounced, bounced.size(), DmaDirection.TO_DEVICE, DmaAttrs.NONE);
+        dev.ops().unmapPage(direct, direct.size(), DmaDirection.TO_DEVICE, DmaAttrs.NONE);
         assertThat(dma.swiotlb().orElseThrow().used()).isZero();
     }
 
@@ -85,8 +85,8 @@ class DmaMapOpsTest {
                 MemorySegment.ofArray(new byte[64]), OptionalLong.empty(), DmaDirection.TO_DEVICE, "-"), 0).orElseThrow();
         assertThat(h.via()).isPresent();
         assertThat(domain.iovaToPhys(h.dma())).isEqualTo(h.via().orElseThrow().phys());
-        dev.ops().unmapPage(t, DmaDirection.FROM_DEVICE, DmaAttrs.NONE);
-        dev.ops().unmapPage(h, DmaDirection.TO_DEVICE, DmaAttrs.NONE);
+        dev.ops().unmapPage(t, t.size(), DmaDirection.FROM_DEVICE, DmaAttrs.NONE);
+        dev.ops().unmapPage(h, h.size(), DmaDirection.TO_DEVICE, DmaAttrs.NONE);
         assertThat(domain.mappedPages()).isZero();
         assertThat(domain.iovaPages()).isZero();
         assertThat(dma.swiotlb().orElseThrow().used()).isZero();

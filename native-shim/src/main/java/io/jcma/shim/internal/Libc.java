@@ -54,6 +54,8 @@ public final class Libc {
 
     /** umount2(2): detach now, clean up when the last user leaves. */
     public static final int MNT_DETACH = 2;
+    public static final int O_RDWR = 2;
+    public static final int O_CLOEXEC = 0x80000;
 
     /** (void *) -1. */
     public static final long MAP_FAILED = -1L;
@@ -84,6 +86,11 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETUID = downcall("getuid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETGID = downcall("getgid", FunctionDescriptor.of(JAVA_INT));
+    // open is variadic: the mode after the flags is read only with O_CREAT.
+    private static final MethodHandle OPEN = downcall("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle CLOSE = downcall("close",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     // One capture buffer per thread: errno is per thread, and allocating per call costs more
     // than the call itself.
@@ -200,6 +207,48 @@ public final class Libc {
         if (r != 0) {
             throw fail("munlock", errno(st), "addr=0x%x length=%d", addr, length);
         }
+    }
+
+    /**
+     * open(2) of an existing file, without O_CREAT.
+     *
+     * @return the file descriptor
+     * @throws ErrnoException with the errno of a failed call (ENOENT, EACCES, ...)
+     */
+    public static int open(String path, int flags) {
+        MemorySegment st = STATE.get();
+        int r;
+        try (Arena a = Arena.ofConfined()) {
+            r = (int) OPEN.invokeExact(st, a.allocateFrom(path), flags, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (r < 0) {
+            throw fail("open", errno(st), "path=%s flags=0x%x", path, flags);
+        }
+        return r;
+    }
+
+    /** close(2). */
+    public static void close(int fd) {
+        MemorySegment st = STATE.get();
+        int r;
+        try {
+            r = (int) CLOSE.invokeExact(st, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (r != 0) {
+            throw fail("close", errno(st), "fd=%d", fd);
+        }
+    }
+
+    /**
+     * A segment of {@code length} bytes at {@code addr} in {@code arena}'s scope that munmaps
+     * the range when the arena closes.
+     */
+    public static MemorySegment ownedSegment(long addr, long length, Arena arena) {
+        return MemorySegment.ofAddress(addr).reinterpret(length, arena, s -> munmap(addr, length));
     }
 
     /** sysconf(3); -1 with errno EINVAL for an unknown name. */

@@ -138,6 +138,24 @@ public final class BankedPhysicalMemory implements PhysicalMemory {
     }
 
     @Override
+    public java.util.Optional<MemorySegment> vmap(List<Run> runs, java.lang.foreign.Arena arena) {
+        List<MemoryBacking.Piece> pieces = new ArrayList<>();
+        for (Run run : runs) {
+            int i = indexOf(run.pfn());
+            if (i < 0 || run.count() <= 0 || run.pfn() + run.count() > banks[i].endPfn()) {
+                throw new IndexOutOfBoundsException("pfn range: [" + run.pfn() + ", " + (run.pfn() + run.count())
+                        + ") (expected: RAM of one bank)");
+            }
+            pieces.add(new MemoryBacking.Piece(regions[i], Mm.pfnPhys(run.pfn() - banks[i].startPfn()),
+                    Mm.pfnPhys(run.count())));
+        }
+        if (!backing.canVmap()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(backing.vmap(pieces, arena));
+    }
+
+    @Override
     public void copyPages(long srcPfn, long dstPfn, long count) {
         int si = indexOf(srcPfn);
         int di = indexOf(dstPfn);

@@ -26,8 +26,14 @@ import java.util.Optional;
  * way the kernel logs them and the node is skipped; the boot goes on.
  */
 public final class OfFdt {
-    /** arm64's largest physical address with 48-bit PAs (MAX_MEMBLOCK_ADDR). */
-    static final long MAX_MEMBLOCK_ADDR = (1L << 48) - 1;
+    /**
+     * 1 &lt;&lt; PHYS_MASK_SHIFT: the end of the physical address space of Debian's arm64 kernel
+     * (CONFIG_ARM64_PA_BITS=52). arm64 defines MAX_MEMBLOCK_ADDR as U64_MAX, so
+     * early_init_dt_add_memory_arch() takes any RAM a memory node gives; arm64_memblock_init()
+     * then removes what lies at or above this address, without a message (a 48-bit PA kernel does
+     * the same at 2^48).
+     */
+    static final long PHYS_ADDR_END = 1L << 52;
     static final String FDT = "OF: fdt: ";
 
     private OfFdt() {
@@ -69,7 +75,10 @@ public final class OfFdt {
      * early_init_dt_scan_memory() and early_init_dt_add_memory_arch(): the RAM of the
      * root's children with {@code device_type = "memory"} ({@code linux,usable-memory} before
      * {@code reg}), on the node of their {@code numa-node-id}, as the ranges memblock_add()
-     * would get. Zero-sized banks are skipped; partial pages are trimmed.
+     * would get. Zero-sized banks are skipped; partial pages are trimmed; RAM at or above 2^52
+     * is dropped as arm64_memblock_init() drops it. (A span of RAM wider than the 2^47-byte linear
+     * map of a 48-bit VA CPU would make arm64 warn "Memory doesn't fit in the linear mapping,
+     * VA_BITS too small" and clip it; no simulated machine is that large.)
      */
     public static List<Memblock.Region> memory(Fdt fdt, KernelLog log) {
         List<Memblock.Region> out = new ArrayList<>();
@@ -113,16 +122,21 @@ public final class OfFdt {
             base = Mm.alignUp(base, Mm.PAGE_SIZE);
         }
         size &= ~(Mm.PAGE_SIZE - 1);
-        if (Long.compareUnsigned(base, MAX_MEMBLOCK_ADDR) > 0) {
-            log.warn(String.format(FDT + "Ignoring memory block 0x%x - 0x%x", base, base + size));
+        // With MAX_MEMBLOCK_ADDR = U64_MAX neither of the kernel's upper-bound warnings can fire;
+        // memblock_add() caps a range that wraps past 2^64 (memblock_cap_size()).
+        long end = base + size;
+        if (Long.compareUnsigned(end, base) < 0) {
+            end = -1L;
+        }
+        // arm64_memblock_init(): memblock_remove(1ULL << PHYS_MASK_SHIFT, ULLONG_MAX), silently.
+        if (Long.compareUnsigned(base, PHYS_ADDR_END) >= 0) {
             return;
         }
-        if (Long.compareUnsigned(base + size - 1, MAX_MEMBLOCK_ADDR) > 0 || base + size < base) {
-            log.warn(String.format(FDT + "Ignoring memory range 0x%x - 0x%x", MAX_MEMBLOCK_ADDR + 1, base + size));
-            size = MAX_MEMBLOCK_ADDR - base + 1;
+        if (Long.compareUnsigned(end, PHYS_ADDR_END) > 0) {
+            end = PHYS_ADDR_END;
         }
-        if (size > 0) {
-            out.add(new Memblock.Region(base, size, nid, 0));
+        if (end > base) {
+            out.add(new Memblock.Region(base, end - base, nid, 0));
         }
     }
 

@@ -5,6 +5,7 @@ import io.jcma.cma.kernel.KernelLog;
 import io.jcma.cma.mm.Mm;
 import io.jcma.dma.Device;
 import io.jcma.dma.Dma;
+import io.jcma.dma.DmaAttrs;
 import io.jcma.dma.DmaDebug;
 import io.jcma.dma.DmaDebugError;
 import io.jcma.dma.DmaDirection;
@@ -13,6 +14,7 @@ import io.jcma.dma.Scatterlist;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,12 @@ import java.util.TreeMap;
  * The dispatcher calls the debug_dma_* hooks below after (map, alloc) or before (unmap, free,
  * sync) the ops do their work, as kernel/dma/mapping.c does; {@link DmaDebugFs} is its debugfs.
  *
+ * <p>Overlapping mappings: as add_dma_entry() does, the first cacheline of every entry a device
+ * may write is tracked; a second entry starting in the same cacheline is reported
+ * ("cacheline tracking EEXIST, overlapping mappings aren't supported") unless it was mapped
+ * with DMA_ATTR_SKIP_CPU_SYNC; DMA_TO_DEVICE entries are not tracked. 6.12 makes no other
+ * exception (later kernels also spare arm64's bounced kmalloc buffers).
+ *
  * <p>Beyond the kernel: the last freed ranges of each device are remembered so that a device
  * access to them is a fault (use after free from the device side).
  *
@@ -32,7 +40,12 @@ import java.util.TreeMap;
  * never held while logging, and nothing else is taken under it.
  */
 public final class DmaDebugImpl implements DmaDebug {
-    /** dma_debug_type: what kind of mapping an entry is, with the names debug.c prints. */
+    /**
+     * dma_debug_type: what kind of mapping an entry is, with the names debug.c prints. Mainline
+     * 6.12 still spells the scatterlist type "scather-gather"; Debian's 6.12.117 prints
+     * "scatter-gather", a later tree's spelling that came to the stable branch with post-6.12
+     * dma-debug backports.
+     */
     public enum Type {
         SINGLE("single"), SG("scather-gather"), COHERENT("coherent");
 
@@ -58,6 +71,10 @@ public final class DmaDebugImpl implements DmaDebug {
     /** Finds the driver's frame for a report: the first one outside the DMA layer's code. */
     private static final CallSite CALLER = CallSite.outside(Dma.class);
 
+    /** L1_CACHE_SHIFT of x86-64 and arm64: 64-byte cachelines. */
+    private static final int L1_CACHE_SHIFT = 6;
+    /** ACTIVE_CACHELINE_MAX_OVERLAP: (1 &lt;&lt; RADIX_TREE_MAX_TAGS) - 1, three tag bits. */
+    private static final int ACTIVE_CACHELINE_MAX_OVERLAP = 7;
     private static final int HASH_FN_SHIFT = 13;
     private static final long HASH_SIZE = 16384;
     private static final int FREED_REMEMBERED = 4096;
@@ -86,6 +103,12 @@ public final class DmaDebugImpl implements DmaDebug {
     private long maxSize;
     private final List<DmaDebugError> errors = new ArrayList<>();
     private final Deque<Freed> freed = new ArrayDeque<>();
+    /**
+     * dma_active_cacheline: the first cacheline of each entry the device may write (not
+     * DMA_TO_DEVICE), with how many more entries share it (the radix tree's overlap tags).
+     */
+    private final Map<Long, Integer> activeCachelines = new HashMap<>();
+    private boolean overlapWarned;
     private long errorCount;
     /** num_errors: reports still to print (debugfs, read-write). */
     volatile long showNumErrors = 1;
@@ -141,17 +164,65 @@ public final class DmaDebugImpl implements DmaDebug {
         return String.format("0x%016x", a);
     }
 
-    private synchronized void add(Entry e) {
-        hash.computeIfAbsent(e.dmaAddr, k -> new ArrayList<>()).add(e);
-        maxSize = Math.max(maxSize, e.size);
-        forgetFreed(e.dev, e.dmaAddr, e.size);
+    /**
+     * add_dma_entry(): the entry goes into the hash and its first cacheline into
+     * dma_active_cacheline; a cacheline already there is an overlapping mapping, reported
+     * ("cacheline tracking EEXIST") unless the mapping was made with DMA_ATTR_SKIP_CPU_SYNC.
+     */
+    private void add(Entry e, long attrs) {
+        boolean eexist;
+        String exceeded = null;
+        synchronized (this) {
+            hash.computeIfAbsent(e.dmaAddr, k -> new ArrayList<>()).add(e);
+            maxSize = Math.max(maxSize, e.size);
+            forgetFreed(e.dev, e.dmaAddr, e.size);
+            eexist = false;
+            // active_cacheline_insert(): a device that only reads cannot leave the CPU stale data
+            if (e.dir != DmaDirection.TO_DEVICE) {
+                long cln = cacheline(e);
+                Integer overlap = activeCachelines.get(cln);
+                if (overlap == null) {
+                    activeCachelines.put(cln, 0);
+                } else {
+                    eexist = true;
+                    if (overlap < ACTIVE_CACHELINE_MAX_OVERLAP) {
+                        activeCachelines.put(cln, overlap + 1);
+                    } else if (!overlapWarned) {
+                        overlapWarned = true;
+                        exceeded = "DMA-API: exceeded " + ACTIVE_CACHELINE_MAX_OVERLAP
+                                + " overlapping mappings of cacheline " + Mm.pa(cln);
+                    }
+                }
+            }
+        }
+        if (exceeded != null) {
+            log.warn(exceeded);
+        }
+        if (eexist && (attrs & DmaAttrs.SKIP_CPU_SYNC) == 0) {
+            err(e.dev, e, "cacheline tracking EEXIST, overlapping mappings aren't supported", e.dmaAddr, e.size, e.dir);
+        }
     }
 
+    /** to_cacheline_number(): the entry's first cacheline, (pfn, offset) in 64-byte units. */
+    private static long cacheline(Entry e) {
+        return (e.pfn << (Mm.PAGE_SHIFT - L1_CACHE_SHIFT)) + (e.offset >>> L1_CACHE_SHIFT);
+    }
+
+    /** hash_bucket_del() and active_cacheline_remove(). */
     private synchronized void remove(Entry e) {
         List<Entry> l = hash.get(e.dmaAddr);
         l.remove(e);
         if (l.isEmpty()) {
             hash.remove(e.dmaAddr);
+        }
+        if (e.dir != DmaDirection.TO_DEVICE) {
+            long cln = cacheline(e);
+            Integer overlap = activeCachelines.get(cln);
+            if (overlap != null && overlap > 0) {
+                activeCachelines.put(cln, overlap - 1);
+            } else {
+                activeCachelines.remove(cln);
+            }
         }
     }
 
@@ -216,7 +287,7 @@ public final class DmaDebugImpl implements DmaDebug {
         return r;
     }
 
-    public void allocCoherent(Device dev, long size, long dma, long phys, String site) {
+    public void allocCoherent(Device dev, long size, long dma, long phys, long attrs, String site) {
         if (!enabled) {
             return;
         }
@@ -224,7 +295,7 @@ public final class DmaDebugImpl implements DmaDebug {
         e.pfn = Mm.pfnDown(phys);
         e.offset = phys & (Mm.PAGE_SIZE - 1);
         e.site = site;
-        add(e);
+        add(e, attrs);
     }
 
     /** debug_dma_free_coherent(): true when the free matched a live allocation. */
@@ -238,7 +309,7 @@ public final class DmaDebugImpl implements DmaDebug {
         return checkUnmap(r);
     }
 
-    public void mapPage(Device dev, long phys, long size, DmaDirection dir, long dma, String site) {
+    public void mapPage(Device dev, long phys, long size, DmaDirection dir, long dma, long attrs, String site) {
         if (!enabled || dma == Dma.DMA_MAPPING_ERROR) {
             return;
         }
@@ -247,7 +318,7 @@ public final class DmaDebugImpl implements DmaDebug {
         e.offset = phys & (Mm.PAGE_SIZE - 1);
         e.mapErr = MapErr.NOT_CHECKED;
         e.site = site;
-        add(e);
+        add(e, attrs);
     }
 
     /** debug_dma_mapping_error(). */
@@ -270,7 +341,8 @@ public final class DmaDebugImpl implements DmaDebug {
         return checkUnmap(ref(dev, Type.SINGLE, dma, size, dir));
     }
 
-    public void mapSg(Device dev, Scatterlist sg, int nents, int mapped, DmaDirection dir, long[] phys, String site) {
+    public void mapSg(Device dev, Scatterlist sg, int nents, int mapped, DmaDirection dir, long[] phys, long attrs,
+                      String site) {
         if (!enabled) {
             return;
         }
@@ -281,7 +353,7 @@ public final class DmaDebugImpl implements DmaDebug {
             e.sgCallEnts = nents;
             e.sgMappedEnts = mapped;
             e.site = site;
-            add(e);
+            add(e, attrs);
         }
     }
 

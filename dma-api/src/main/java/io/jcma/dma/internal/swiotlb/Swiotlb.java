@@ -13,6 +13,7 @@ import io.jcma.dma.DmaDirection;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -27,9 +28,12 @@ import java.util.function.LongUnaryOperator;
  *   <li>map copies the original into the slots whatever the direction (6.12: a device that
  *       writes only part of the buffer leaves the rest as it was).</li>
  *   <li>sync_for_device copies in for TO_DEVICE/BIDIRECTIONAL; sync_for_cpu copies back for
- *       FROM_DEVICE/BIDIRECTIONAL (the callers decide, as dma-direct and dma-iommu do).</li>
- *   <li>unmap copies back for FROM_DEVICE/BIDIRECTIONAL unless DMA_ATTR_SKIP_CPU_SYNC, then
- *       releases the slots, even when the copy throws (the original's arena closed).</li>
+ *       FROM_DEVICE/BIDIRECTIONAL (the callers decide, as dma-direct and dma-iommu do), from
+ *       the synced address on; a sync that runs past the mapping's end is trimmed to it with
+ *       "Buffer overflow detected" ({@link #bounce}).</li>
+ *   <li>unmap copies back the size given to the unmap for FROM_DEVICE/BIDIRECTIONAL unless
+ *       DMA_ATTR_SKIP_CPU_SYNC, then releases the slots, even when the copy throws (the
+ *       original's arena closed).</li>
  * </ol>
  *
  * <p>Without a pool (booted without the hook, or {@code swiotlb=noforce}) nothing can bounce:
@@ -61,6 +65,8 @@ public final class Swiotlb {
     private final long start;
     private final boolean force;
     private final MemorySegment pool;
+    /** dev_WARN_ONCE()'s once for the overflow warning of swiotlb_bounce(). */
+    private final AtomicBoolean overflowWarned = new AtomicBoolean();
 
     private Swiotlb(KernelLog log, SwiotlbSlots slots, long start, boolean force, MemorySegment pool) {
         this.log = log;
@@ -168,6 +174,8 @@ public final class Swiotlb {
      *                  that is not simulated RAM
      * @throws IllegalStateException if the original cannot be read (its arena closed); the
      *                               slots are released first
+     * @throws IllegalArgumentException if {@code orig} is empty: the kernel's slot search hits
+     *                                  BUG_ON(!nslots) there
      */
     public Optional<Slot> tblMapSingle(Device dev, MemorySegment orig, long attrs, LongUnaryOperator poolDma,
                                        long traceDma) {
@@ -176,6 +184,11 @@ public final class Swiotlb {
             return Optional.empty();
         }
         long size = orig.byteSize();
+        if (size == 0) {
+            // the kernel asks swiotlb_find_slots() for zero slots and stops at BUG_ON(!nslots)
+            throw new IllegalArgumentException("swiotlb_tbl_map_single: dev=" + dev.name() + " size: 0 (expected: > 0;"
+                    + " a zero-length buffer that must bounce is a kernel BUG)");
+        }
         long pd = poolDma.applyAsLong(start);
         int index = slots.find(size, pd == Dma.DMA_MAPPING_ERROR ? 0 : pd, dev.segmentBoundaryMask());
         if (index < 0) {
@@ -205,19 +218,46 @@ public final class Swiotlb {
     }
 
     /**
-     * swiotlb_tbl_unmap_single(): copies back for FROM_DEVICE/BIDIRECTIONAL (not with
-     * DMA_ATTR_SKIP_CPU_SYNC), then releases the slots.
+     * swiotlb_tbl_unmap_single(): copies back {@code size} bytes, the size given to the unmap, for
+     * FROM_DEVICE/BIDIRECTIONAL (not with DMA_ATTR_SKIP_CPU_SYNC), then releases the slots. A
+     * size past the mapping is trimmed with swiotlb_bounce()'s warning.
      *
      * @throws IllegalStateException if the original cannot be written (its arena closed); the
      *                               slots are released all the same
      */
-    public void tblUnmapSingle(Slot slot, MemorySegment orig, DmaDirection dir, long attrs) {
+    public void tblUnmapSingle(Device dev, Slot slot, MemorySegment orig, long size, DmaDirection dir, long attrs) {
         try {
             if ((attrs & DmaAttrs.SKIP_CPU_SYNC) == 0 && (dir == DmaDirection.FROM_DEVICE || dir == DmaDirection.BIDIRECTIONAL)) {
-                slot.copyOut(orig, 0, orig.byteSize());
+                bounce(dev, slot, orig, 0, size, true);
             }
         } finally {
             slots.release(slot.index());
+        }
+    }
+
+    /**
+     * swiotlb_bounce(): copies {@code size} bytes at offset {@code off} of the mapping between
+     * the slots and the original, towards the CPU or the device. What lies past the mapping's
+     * end is not copied: the kernel's dev_WARN_ONCE "Buffer overflow detected. Allocation size:
+     * %zu. Mapping size: %zu." (the bytes left from {@code off} to the end, and the size asked
+     * for), once per boot, and the copy trimmed to the mapping.
+     */
+    public void bounce(Device dev, Slot slot, MemorySegment orig, long off, long size, boolean toCpu) {
+        long allocSize = orig.byteSize() - off;
+        if (size > allocSize) {
+            if (overflowWarned.compareAndSet(false, true)) {
+                log.warn(devPrefix(dev) + "Buffer overflow detected. Allocation size: " + allocSize + ". Mapping size: "
+                        + size + ".");
+            }
+            size = allocSize;
+        }
+        if (size <= 0) {
+            return;
+        }
+        if (toCpu) {
+            slot.copyOut(orig, off, size);
+        } else {
+            slot.copyIn(orig, off, size);
         }
     }
 }
